@@ -1,0 +1,71 @@
+"""Content-addressed on-disk response cache.
+
+The key is the sha256 of the canonical request (model, api base, messages, tools, output-
+affecting params, sample index): never the API key, timeout or retry settings, which cannot
+change the output. One small JSON file per call, written atomically (temp file + ``os.replace``),
+so a run interrupted by Ctrl-C or a crash resumes without repeating any finished call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pytest_llmbench.client.base import ChatRequest, ChatResponse
+
+CACHE_FORMAT = 1
+
+
+def cache_key(request: ChatRequest) -> str:
+    payload = {"v": CACHE_FORMAT, **request.cache_payload()}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, root: Path, mode: str) -> None:
+        self.root = root
+        self.mode = mode
+        self.reads = mode in ("readwrite", "read", "replay")
+        self.writes = mode in ("readwrite", "write")
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ChatResponse | None:
+        if not self.reads:
+            return None
+        try:
+            data: dict[str, Any] = json.loads(self._path(key).read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return None  # a torn or foreign file is a miss, never a crash
+        if data.get("v") != CACHE_FORMAT or not isinstance(data.get("response"), dict):
+            return None
+        return ChatResponse.from_json(data["response"], cached=True)
+
+    def put(self, key: str, response: ChatResponse, model: str) -> None:
+        if not self.writes:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = json.dumps(
+            {"v": CACHE_FORMAT, "model": model, "response": response.to_json()},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise

@@ -1,0 +1,1 @@
+"""Model clients: the protocol, the litellm client and the built-in offline models."""

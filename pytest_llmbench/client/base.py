@@ -1,0 +1,130 @@
+"""What the engine sends to a model and what comes back, independent of litellm."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pytest_llmbench.scoring.api import Message, ToolCall
+
+BUILTIN_PROVIDER = "llmbench"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model under test: the litellm name and where to reach it."""
+
+    name: str
+    api_base: str | None = None
+
+    @property
+    def builtin(self) -> str | None:
+        """``reference``/``violate``/``echo`` for the built-in offline models, else ``None``."""
+        provider, _, rest = self.name.partition("/")
+        return rest if provider == BUILTIN_PROVIDER else None
+
+    @property
+    def backend(self) -> tuple[str, str | None]:
+        """Calls sharing a backend share its concurrency and rate limits."""
+        return (self.name, self.api_base)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: ModelSpec
+    messages: Sequence[Mapping[str, Any]]
+    tools: Sequence[Mapping[str, Any]] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    sample: int = 0
+    # Opaque token the built-in models use to find the scenario's scripted replies; never part
+    # of the cache key.
+    script: str | None = None
+
+    def cache_payload(self) -> dict[str, Any]:
+        """Everything that can change the output, and nothing else (no key, timeout, retries)."""
+        return {
+            "model": self.model.name,
+            "api_base": self.model.api_base,
+            "messages": list(self.messages),
+            "tools": list(self.tools),
+            "params": dict(sorted(self.params.items())),
+            "sample": self.sample,
+        }
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+
+@dataclass(frozen=True)
+class ChatResponse:
+    content: str | None
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage = Usage()
+    cost: float | None = None
+    latency_s: float = 0.0
+    cached: bool = False
+
+    def message(self, turn: int) -> Message:
+        return Message("assistant", self.content, self.tool_calls, turn=turn)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "content": self.content,
+            "tool_calls": [
+                {"id": c.id, "name": c.name, "arguments": c.arguments} for c in self.tool_calls
+            ],
+            "finish_reason": self.finish_reason,
+            "usage": {
+                "prompt_tokens": self.usage.prompt_tokens,
+                "completion_tokens": self.usage.completion_tokens,
+            },
+            "cost": self.cost,
+            "latency_s": self.latency_s,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], cached: bool = False) -> ChatResponse:
+        u = data.get("usage") or {}
+        return cls(
+            content=data.get("content"),
+            tool_calls=tuple(
+                ToolCall(c["id"], c["name"], c["arguments"]) for c in data.get("tool_calls") or ()
+            ),
+            finish_reason=data.get("finish_reason"),
+            usage=Usage(int(u.get("prompt_tokens", 0)), int(u.get("completion_tokens", 0))),
+            cost=data.get("cost"),
+            latency_s=float(data.get("latency_s", 0.0)),
+            cached=cached,
+        )
+
+
+class ModelClient(Protocol):
+    """Sends one chat request; raises ``InfrastructureError`` subclasses it cannot recover from
+    and ``RetryableError`` for what the retry policy may try again."""
+
+    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse: ...
+
+    async def aclose(self) -> None: ...
+
+
+class RetryableError(Exception):
+    """A transient failure (rate limit, 5xx, connection, timeout, garbled reply)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,224 @@
+"""The only module that imports litellm.
+
+litellm's own retries are switched off (``num_retries=0``): ``openai/`` retries silently and
+``hosted_vllm/`` retries without backoff and loses ``Retry-After``; ``retry.py`` owns retrying.
+Errors are mapped to ``RetryableError`` (rate limits, 5xx, connection, timeout, garbled replies)
+or ``InfrastructureError`` (auth, bad request, unknown model), so the engine never needs to know
+litellm's exception zoo.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from typing import Any
+
+from pytest_llmbench import envdefaults
+from pytest_llmbench.client.base import (
+    BUILTIN_PROVIDER,
+    ChatRequest,
+    ChatResponse,
+    RetryableError,
+    Usage,
+)
+from pytest_llmbench.client.builtin import SCRIPT_HEADER, reply_for
+from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.scoring.api import ToolCall
+
+_litellm: Any = None
+# Local OpenAI-compatible servers ignore the key, but litellm's openai/ route refuses to send
+# without one.
+_PLACEHOLDER_KEY = "sk-llmbench-no-key"
+
+
+def load_litellm() -> Any:
+    """Import and configure litellm once; import-time warnings are not the user's concern."""
+    global _litellm
+    if _litellm is None:
+        envdefaults.apply()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import litellm
+
+        litellm.suppress_debug_info = True
+        litellm.telemetry = False
+        _register_builtin_provider(litellm)
+        _warm_up(litellm)
+        _litellm = litellm
+    return _litellm
+
+
+# pydantic warns about litellm's ReadOnly TypedDicts the first time each type's schema is built,
+# i.e. during the first calls, in our engine thread, while pytest's per-test warning filters are
+# in force: under -W error the call itself would fail.
+_READONLY_WARNING = r".*ReadOnly.*"
+
+
+def _quiet_known_warnings() -> None:
+    warnings.filterwarnings("ignore", message=_READONLY_WARNING, category=UserWarning)
+
+
+def _warm_up(litellm: Any) -> None:
+    """Build litellm's response types once, outside any test, with warnings ignored."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            litellm.completion(
+                model="openai/llmbench-warm-up",
+                messages=[{"role": "user", "content": "hi"}],
+                mock_response="ok",
+                api_key=_PLACEHOLDER_KEY,
+            )
+        except Exception:  # warming up is an optimisation; a failure here changes nothing
+            pass
+
+
+def _register_builtin_provider(litellm: Any) -> None:
+    from litellm import CustomLLM
+    from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, ModelResponse
+
+    class BuiltinModels(CustomLLM):  # type: ignore[misc]
+        async def acompletion(self, model: str, messages: list[dict[str, Any]], *args: Any,
+                              **kwargs: Any) -> Any:
+            headers = kwargs.get("headers") or {}
+            step = reply_for(model, messages, headers)
+            calls = [
+                ChatCompletionMessageToolCall(
+                    id=f"call_{i}", type="function",
+                    function=Function(name=c.name, arguments=c.arguments),
+                )
+                for i, c in enumerate(step.tool_calls)
+            ] or None
+            response = ModelResponse(model=f"{BUILTIN_PROVIDER}/{model}")
+            response.choices[0].message = Message(
+                content=step.content, role="assistant", tool_calls=calls
+            )
+            response.choices[0].finish_reason = "tool_calls" if calls else "stop"
+            return response
+
+        def completion(self, *args: Any, **kwargs: Any) -> Any:
+            raise NotImplementedError("the engine only uses acompletion")
+
+    handler = BuiltinModels()
+    litellm.custom_provider_map = [
+        item for item in litellm.custom_provider_map if item.get("provider") != BUILTIN_PROVIDER
+    ] + [{"provider": BUILTIN_PROVIDER, "custom_handler": handler}]
+    litellm._custom_providers = list(
+        {*getattr(litellm, "_custom_providers", []), BUILTIN_PROVIDER}
+    )
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers: Any = getattr(exc, "litellm_response_headers", None)
+    response = getattr(exc, "response", None)
+    if headers is None and response is not None:
+        headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # an HTTP date: rare enough to fall back to our own backoff
+
+
+class LiteLLMClient:
+    def __init__(self) -> None:
+        self.litellm = load_litellm()
+
+    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
+        litellm = self.litellm
+        kwargs: dict[str, Any] = dict(request.params)
+        if request.tools:
+            kwargs["tools"] = list(request.tools)
+        if request.model.api_base:
+            kwargs["api_base"] = request.model.api_base
+            if request.model.name.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
+                kwargs["api_key"] = _PLACEHOLDER_KEY
+        if request.script is not None:
+            kwargs["extra_headers"] = {SCRIPT_HEADER: request.script}
+        _quiet_known_warnings()
+        started = time.perf_counter()
+        try:
+            response = await litellm.acompletion(
+                model=request.model.name,
+                messages=list(request.messages),
+                timeout=timeout,
+                num_retries=0,
+                max_retries=0,
+                **kwargs,
+            )
+        except Exception as exc:
+            raise self._map_error(exc) from exc
+        latency = time.perf_counter() - started
+        return self._convert(request, response, latency)
+
+    def _map_error(self, exc: Exception) -> Exception:
+        litellm = self.litellm
+        name = type(exc).__name__
+        text = f"{name}: {_short(str(exc))}"
+        retryable = (
+            litellm.RateLimitError,
+            litellm.InternalServerError,
+            litellm.ServiceUnavailableError,
+            litellm.APIConnectionError,
+            litellm.Timeout,
+            getattr(litellm, "BadGatewayError", litellm.InternalServerError),
+        )
+        if isinstance(exc, retryable):
+            return RetryableError(text, _retry_after(exc))
+        status = getattr(exc, "status_code", None)
+        if isinstance(status, int) and (status >= 500 or status == 429):
+            return RetryableError(text, _retry_after(exc))
+        return InfrastructureError(text)
+
+    def _convert(self, request: ChatRequest, response: Any, latency: float) -> ChatResponse:
+        try:
+            choice = response.choices[0]
+            message = choice.message
+            calls = tuple(
+                ToolCall(c.id or f"call_{i}", c.function.name or "", c.function.arguments or "")
+                for i, c in enumerate(message.tool_calls or ())
+            )
+            content = message.content
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise RetryableError(f"malformed reply from the model server: {exc}") from exc
+        if content is not None and not isinstance(content, str):
+            raise RetryableError("malformed reply from the model server: content is not text")
+        usage = getattr(response, "usage", None)
+        tokens = Usage(
+            int(getattr(usage, "prompt_tokens", 0) or 0),
+            int(getattr(usage, "completion_tokens", 0) or 0),
+        )
+        return ChatResponse(
+            content=content,
+            tool_calls=calls,
+            finish_reason=getattr(choice, "finish_reason", None),
+            usage=tokens,
+            cost=self._cost(request, response),
+            latency_s=latency,
+        )
+
+    def _cost(self, request: ChatRequest, response: Any) -> float | None:
+        if request.model.builtin is not None or request.model.api_base:
+            return None  # local servers and built-ins have no price
+        try:
+            cost = self.litellm.completion_cost(completion_response=response)
+        except Exception:  # unknown models raise; cost is optional
+            return None
+        return float(cost) if cost else None
+
+    async def aclose(self) -> None:
+        close = getattr(self.litellm, "close_litellm_async_clients", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:  # closing is best effort at session end
+                pass
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+

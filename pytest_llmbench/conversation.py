@@ -1,0 +1,146 @@
+"""One conversation: user turns in order, the tool-call loop, scoring after each turn.
+
+The model's reply to turn k is in the context of turn k+1. When the model calls tools, the
+scenario's declared results are fed back and the model is asked again (at most
+``max_tool_rounds`` times per turn). With ``stop_on_failure`` the conversation is scored after
+every turn and generation stops at the first failure (RuLES semantics: it saves calls and gives
+the same verdict, since later turns cannot undo a failure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
+from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.outcome import SampleResult
+from pytest_llmbench.scenario import Scenario, ScorerRef
+from pytest_llmbench.scoring.api import Level, Message, Score, ScoreFn, ScorerContext, ScoringMode
+
+Call = Callable[[ChatRequest], Awaitable[ChatResponse]]
+BoundScorer = tuple[ScorerRef, ScoreFn]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scenario with its scorers already built (at collection, where errors can name lines)."""
+
+    scenario: Scenario
+    turn_scorers: tuple[tuple[BoundScorer, ...], ...]
+    each_turn: tuple[BoundScorer, ...]
+    conversation: tuple[BoundScorer, ...]
+
+
+def tool_result(scenario: Scenario, name: str, nth: int) -> str:
+    """Declared result of the ``nth`` call of tool ``name`` (a list gives successive results)."""
+    declared = {t["function"]["name"] for t in scenario.tools}
+    if name not in declared:
+        return json.dumps({"error": f"unknown tool {name!r}"})
+    if name not in scenario.tool_results:
+        return json.dumps({"error": f"tool {name!r} is unavailable"})
+    value: Any = scenario.tool_results[name]
+    if isinstance(value, list):
+        value = value[min(nth, len(value) - 1)] if value else ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _score(
+    scorers: Sequence[BoundScorer],
+    messages: list[Message],
+    turn: int,
+    level: Level,
+    mode: ScoringMode,
+    scenario: Scenario,
+) -> list[Score]:
+    ctx = ScorerContext(
+        messages=tuple(messages),
+        turn=turn,
+        level=level,
+        mode=mode,
+        scenario_id=scenario.id,
+        metadata=scenario.metadata,
+        tools=scenario.tools,
+    )
+    out = []
+    for ref, fn in scorers:
+        try:
+            score = fn(ctx)
+        except Exception as exc:  # a scorer bug must not pass for a model failure
+            raise ScorerCrashed(f"scorer {ref.describe()} crashed: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(score, Score):
+            raise ScorerCrashed(f"scorer {ref.name} returned {type(score).__name__}, not Score")
+        out.append(score)
+    return out
+
+
+class ScorerCrashed(Exception):
+    pass
+
+
+async def run_sample(
+    plan: Plan,
+    model: ModelSpec,
+    sample: int,
+    call: Call,
+    mode: ScoringMode,
+    params: Mapping[str, Any],
+    script: str | None = None,
+) -> SampleResult:
+    scenario = plan.scenario
+    result = SampleResult(sample=sample)
+    messages: list[Message] = []
+    if scenario.system is not None:
+        messages.append(Message("system", scenario.system))
+    tool_counts: dict[str, int] = {}
+    try:
+        for k, turn in enumerate(scenario.turns):
+            messages.append(Message("user", turn.user, turn=k))
+            for round_ in range(scenario.max_tool_rounds + 1):
+                request = ChatRequest(
+                    model=model,
+                    messages=[m.to_openai() for m in messages],
+                    tools=scenario.tools,
+                    params=params,
+                    sample=sample,
+                    script=script,
+                )
+                response = await call(request)
+                result.calls += 1
+                result.cache_hits += response.cached
+                result.usage = result.usage + response.usage
+                result.latency_s += response.latency_s
+                if response.cost is not None:
+                    result.cost = (result.cost or 0.0) + response.cost
+                messages.append(response.message(k))
+                if not response.tool_calls or round_ == scenario.max_tool_rounds:
+                    break
+                for c in response.tool_calls:
+                    n = tool_counts.get(c.name, 0)
+                    tool_counts[c.name] = n + 1
+                    messages.append(
+                        Message("tool", tool_result(scenario, c.name, n), tool_call_id=c.id,
+                                name=c.name, turn=k)
+                    )
+            turn_scores = _score(
+                (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario
+            )
+            result.turn_scores.append(turn_scores)
+            if scenario.stop_on_failure and k < len(scenario.turns) - 1:
+                conv = _score(plan.conversation, messages, k, "conversation", mode, scenario)
+                if not all(s.passed for s in [*turn_scores, *conv]):
+                    result.conversation_scores = conv
+                    result.stopped_at_turn = k
+                    break
+        else:
+            result.conversation_scores = _score(
+                plan.conversation, messages, len(scenario.turns) - 1, "conversation", mode, scenario
+            )
+    except InfrastructureError as exc:
+        result.error = str(exc)
+    except ScorerCrashed as exc:
+        result.error = str(exc)
+    result.messages = messages
+    return result

@@ -1,0 +1,146 @@
+"""The dispatch engine: one asyncio loop in a background thread for the whole run.
+
+All selected scenarios are submitted right after collection; pytest's items then wait, in
+order, for their own result. Per backend (model × api base) a semaphore bounds calls in flight
+and an optional limiter spaces requests to ``--llm-rpm``. The loop lives in its own thread so
+pytest's main thread stays the ordinary synchronous runner (and Ctrl-C lands there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from pytest_llmbench.cache import ResponseCache, cache_key
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.errors import CacheMiss
+from pytest_llmbench.retry import RetryPolicy
+
+T = TypeVar("T")
+
+
+class RateLimiter:
+    """Spaces request starts at least ``60 / rpm`` seconds apart."""
+
+    def __init__(self, rpm: float) -> None:
+        self.interval = 60.0 / rpm
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class Engine:
+    def __init__(
+        self,
+        client: ModelClient,
+        cache: ResponseCache,
+        *,
+        concurrency: int = 32,
+        rpm: float | None = None,
+        timeout: float = 120.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.client = client
+        self.cache = cache
+        self.concurrency = concurrency
+        self.rpm = rpm
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._semaphores: dict[Any, asyncio.Semaphore] = {}
+        self._limiters: dict[Any, RateLimiter] = {}
+        self._futures: set[concurrent.futures.Future[Any]] = set()
+        self._lock = threading.Lock()
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="llmbench-engine", daemon=True)
+        self._thread.start()
+        self.submitted = 0
+        self.finished = 0
+        self.network_calls = 0
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        with self._lock:
+            self._futures.add(future)
+            self.submitted += 1
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: concurrent.futures.Future[Any]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+            self.finished += 1
+
+    async def call(self, request: ChatRequest) -> ChatResponse:
+        """Cache, then concurrency and rate limits, then the client with retries."""
+        builtin = request.model.builtin is not None
+        key = cache_key(request) if not builtin else ""
+        if not builtin:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit
+            if self.cache.mode == "replay":
+                raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
+        backend = request.model.backend
+        sem = self._semaphores.get(backend)
+        if sem is None:
+            sem = self._semaphores[backend] = asyncio.Semaphore(self.concurrency)
+        async with sem:
+            if self.rpm is not None:
+                limiter = self._limiters.get(backend)
+                if limiter is None:
+                    limiter = self._limiters[backend] = RateLimiter(self.rpm)
+                await limiter.wait()
+
+            async def attempt() -> ChatResponse:
+                self.network_calls += 1
+                return await self.client.complete(request, self.timeout)
+
+            response, _attempts = await self.retry.call(attempt)
+        if not builtin:
+            # Off the loop: a slow disk must not stall other calls' I/O.
+            await asyncio.to_thread(self.cache.put, key, response, request.model.name)
+        return response
+
+    def cancel_all(self) -> int:
+        with self._lock:
+            pending = list(self._futures)
+        for f in pending:
+            f.cancel()
+        return len(pending)
+
+    def close(self) -> None:
+        """Cancel what is left, close the client's connections, stop the loop thread."""
+        self.cancel_all()
+        if not self.loop.is_running():
+            return
+
+        async def shutdown() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.client.aclose()
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout=10)
+        except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
+            pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        if not self._thread.is_alive():
+            self.loop.close()

@@ -1,0 +1,215 @@
+"""The ``--llm-*`` options, ``llm_*`` ini keys, their parsers and the frozen ``Settings``.
+
+Precedence: command line > ini > environment (``LLMBENCH_MODEL``) > built-in default. Every
+option has a ``type=`` parser raising ``pytest.UsageError``-friendly errors, so a typo such as
+``--llm-concurrency=0`` is one clear line, not a traceback deep in the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
+
+CACHE_MODES = ("readwrite", "read", "write", "off", "replay")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _temperature(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 2], got {text!r}") from None
+    if not 0 <= value <= 2:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 2], got {text!r}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _model(text: str) -> str:
+    text = text.strip()
+    if not text or "/" not in text or text.startswith("/") or text.endswith("/"):
+        raise argparse.ArgumentTypeError(
+            f"expected a litellm model 'provider/name' (e.g. openai/gpt-4o-mini, "
+            f"hosted_vllm/Qwen2.5-7B, llmbench/reference), got {text!r}"
+        )
+    return text
+
+
+def _api_base(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"expected an http(s) URL, got {text!r}")
+    return text.rstrip("/")
+
+
+def _choice(choices: tuple[str, ...]) -> Any:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise argparse.ArgumentTypeError(f"expected one of {', '.join(choices)}; got {text!r}")
+        return text
+
+    return parse
+
+
+def add_options(parser: pytest.Parser) -> None:
+    g = parser.getgroup("llmbench", "pytest-llmbench: LLM scenario suites")
+    g.addoption("--llm-model", dest="llm_model", action="append", type=_model, metavar="MODEL",
+                help="litellm model to test, e.g. openai/gpt-4o-mini; repeat to compare models "
+                     "(ini: llm_model; env: LLMBENCH_MODEL)")
+    g.addoption("--llm-api-base", dest="llm_api_base", type=_api_base, metavar="URL",
+                help="API base URL for the model, e.g. http://127.0.0.1:8000/v1")
+    g.addoption("--llm-suite", dest="llm_suite", action="append", metavar="NAME",
+                help="run a suite shipped in the package (e.g. examples, rules); repeatable")
+    g.addoption("--llm-concurrency", dest="llm_concurrency", type=_positive_int, metavar="N",
+                help="calls in flight per model backend (default 32)")
+    g.addoption("--llm-rpm", dest="llm_rpm", type=_positive_float, metavar="N",
+                help="at most N requests per minute per model backend")
+    g.addoption("--llm-timeout", dest="llm_timeout", type=_positive_float, metavar="SECONDS",
+                help="timeout of one model call (default 120)")
+    g.addoption("--llm-retries", dest="llm_retries", type=_non_negative_int, metavar="N",
+                help="retries of a failed call on rate limits, 5xx, timeouts (default 4)")
+    g.addoption("--llm-temperature", dest="llm_temperature", type=_temperature, metavar="T",
+                help="sampling temperature (overrides suite params)")
+    g.addoption("--llm-max-tokens", dest="llm_max_tokens", type=_positive_int, metavar="N",
+                help="maximum tokens per reply (overrides suite params)")
+    g.addoption("--llm-seed", dest="llm_seed", type=_int, metavar="N",
+                help="sampling seed sent to the model (overrides suite params)")
+    g.addoption("--llm-repeat", dest="llm_repeat", type=_positive_int, metavar="N",
+                help="samples per scenario; a scenario passes when all pass (pass@k reported)")
+    g.addoption("--llm-cache", dest="llm_cache", type=_choice(CACHE_MODES), metavar="MODE",
+                help="response cache: readwrite (default), read, write, off, replay (a miss is "
+                     "an error; no network)")
+    g.addoption("--llm-cache-dir", dest="llm_cache_dir", metavar="DIR",
+                help="response cache folder (default .pytest_cache/llmbench)")
+    g.addoption("--llm-scoring", dest="llm_scoring", type=_choice(SCORING_MODES), metavar="MODE",
+                help="official (default) or strict scoring for benchmark scorers")
+    g.addoption("--llm-results", dest="llm_results", metavar="PATH",
+                help="write the run's results JSON to PATH")
+    g.addoption("--llm-progress", dest="llm_progress", type=_choice(("auto", "on", "off")),
+                metavar="WHEN", help="progress bar: auto (on a TTY, default), on, off")
+    parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
+    parser.addini("llm_api_base", "API base URL for the model")
+    parser.addini("llm_concurrency", "calls in flight per model backend", default="32")
+    parser.addini("llm_timeout", "timeout of one model call in seconds", default="120")
+    parser.addini("llm_retries", "retries of a failed model call", default="4")
+    parser.addini("llm_cache", "response cache mode", default="readwrite")
+    parser.addini("llm_cache_dir", "response cache folder")
+    parser.addini("llm_scoring", "official or strict", default="official")
+    parser.addini("llm_results", "path of the results JSON")
+    parser.addini("llm_suite_globs", "extra file globs collected as suites", type="linelist")
+
+
+@dataclass(frozen=True)
+class Settings:
+    models: tuple[str, ...] = ()
+    api_base: str | None = None
+    suites: tuple[str, ...] = ()
+    concurrency: int = 32
+    rpm: float | None = None
+    timeout: float = 120.0
+    retries: int = 4
+    overrides: dict[str, Any] = field(default_factory=dict)  # CLI generation params
+    repeat: int = 1
+    cache_mode: str = "readwrite"
+    cache_dir: Path = Path(".pytest_cache/llmbench")
+    scoring: ScoringMode = "official"
+    results: Path | None = None
+    progress: str = "auto"
+    suite_globs: tuple[str, ...] = ()
+
+
+def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
+    raw = config.getini(name)
+    try:
+        return parse(str(raw))
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"ini option {name} = {raw!r}: {exc}") from None
+
+
+def settings_from_config(config: pytest.Config) -> Settings:
+    opt = config.option
+    models: list[str] = list(opt.llm_model or [])
+    if not models:
+        ini_models = config.getini("llm_model") or []
+        env_model = os.environ.get("LLMBENCH_MODEL", "")
+        source = ini_models or env_model.split()
+        for m in source:
+            try:
+                models.append(_model(m))
+            except argparse.ArgumentTypeError as exc:
+                raise pytest.UsageError(f"llm_model: {exc}") from None
+    if len(set(models)) != len(models):
+        raise pytest.UsageError("--llm-model: the same model is given twice")
+    api_base = opt.llm_api_base
+    if api_base is None and config.getini("llm_api_base"):
+        api_base = _ini_parse(config, "llm_api_base", _api_base)
+    overrides: dict[str, Any] = {}
+    if opt.llm_temperature is not None:
+        overrides["temperature"] = opt.llm_temperature
+    if opt.llm_max_tokens is not None:
+        overrides["max_tokens"] = opt.llm_max_tokens
+    if opt.llm_seed is not None:
+        overrides["seed"] = opt.llm_seed
+    cache_dir = opt.llm_cache_dir or config.getini("llm_cache_dir")
+    results = opt.llm_results or config.getini("llm_results")
+    root = Path(str(config.rootpath))
+    return Settings(
+        models=tuple(models),
+        api_base=api_base,
+        suites=tuple(opt.llm_suite or ()),
+        concurrency=opt.llm_concurrency or _ini_parse(config, "llm_concurrency", _positive_int),
+        rpm=opt.llm_rpm,
+        timeout=opt.llm_timeout or _ini_parse(config, "llm_timeout", _positive_float),
+        retries=opt.llm_retries
+        if opt.llm_retries is not None
+        else _ini_parse(config, "llm_retries", _non_negative_int),
+        overrides=overrides,
+        repeat=opt.llm_repeat or 1,
+        cache_mode=opt.llm_cache or _ini_parse(config, "llm_cache", _choice(CACHE_MODES)),
+        cache_dir=Path(cache_dir) if cache_dir else root / ".pytest_cache" / "llmbench",
+        scoring=opt.llm_scoring or _ini_parse(config, "llm_scoring", _choice(SCORING_MODES)),
+        results=Path(results) if results else None,
+        progress=opt.llm_progress or "auto",
+        suite_globs=tuple(config.getini("llm_suite_globs") or ()),
+    )

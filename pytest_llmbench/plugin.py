@@ -1,0 +1,88 @@
+"""The pytest11 entry point: thin hook implementations delegating to the modules that own each
+concern. Imports only pytest, the standard library and light modules of this package; litellm,
+rich, jsonschema and huggingface_hub load only when a run needs them."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+import pytest
+
+from pytest_llmbench import envdefaults
+from pytest_llmbench.options import add_options, settings_from_config
+from pytest_llmbench.run import RUN_KEY, BenchRun, get_run
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from pytest_llmbench import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    envdefaults.apply()
+    config.addinivalue_line("markers", "llmbench: a pytest-llmbench scenario")
+    settings = settings_from_config(config)
+    run = BenchRun(config, settings)
+    config.stash[RUN_KEY] = run
+    config.pluginmanager.register(run, "llmbench-run")
+    if settings.suites:
+        from pytest_llmbench.packaged import suite_paths
+
+        paths = [str(p) for p in suite_paths(settings.suites)]
+        if config.args_source == pytest.Config.ArgsSource.ARGS:
+            config.args.extend(paths)
+        else:  # testpaths or the current folder: the named suites replace them
+            config.args[:] = paths
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    run = config.stash.get(RUN_KEY, None)
+    if run is None:
+        return None
+    s = run.settings
+    models = ", ".join(s.models) or "none (suite items will be skipped)"
+    return f"llmbench: model {models}; cache {s.cache_mode}; scoring {s.scoring}"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    from pytest_llmbench.collect import SuiteFile, is_suite_file
+
+    run = parent.config.stash.get(RUN_KEY, None)
+    globs = run.settings.suite_globs if run is not None else ()
+    if is_suite_file(file_path, globs):
+        return SuiteFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    get_run(session.config).dispatch(session.items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    from pytest_llmbench.collect import ScenarioItem
+
+    if isinstance(item, ScenarioItem):
+        from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
+
+        final = report.when == "call" or (report.when == "setup" and not report.passed)
+        if final:
+            outcome = "error" if report.when == "setup" and report.failed else report.outcome
+            report.user_properties.append((PAYLOAD_KEY, item_payload(item, outcome)))
+    return report
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.close()
+        config.pluginmanager.unregister(run)

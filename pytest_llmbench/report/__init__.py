@@ -1,0 +1,1 @@
+"""Terminal output: failure descriptions, progress, the summary table."""

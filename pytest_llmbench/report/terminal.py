@@ -1,0 +1,78 @@
+"""The end-of-run summary: a rich table per suite × model, rendered to text and written through
+pytest's terminal reporter (rich is imported only when there is something to show)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+
+def _fmt_rate(g: dict[str, Any]) -> str:
+    if g["pass_rate"] is None:
+        return "—"
+    lo, hi = g["ci95"]
+    return f"{100 * g['pass_rate']:.1f}% [{100 * lo:.0f}–{100 * hi:.0f}]"
+
+
+def _fmt_s(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}s"
+
+
+def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    show_k = any("pass_at_k" in g for g in summary)
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
+    for col in ("suite", "model"):
+        table.add_column(col, overflow="fold")
+    for col in ("pass", "fail", "error", "skip", "pass rate [95% CI]", *(["pass@k"] if show_k
+                else []), "tokens in/out", "cost", "cached", "p50", "p95"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for g in summary:
+        cells: list[Any] = [
+            Text(g["suite"]),  # Text, not markup: names come from user files
+            Text(g["model"] or "—"),
+            str(g["passed"]),
+            Text(str(g["failed"]), style="red" if g["failed"] else ""),
+            Text(str(g["errors"]), style="yellow" if g["errors"] else ""),
+            str(g["skipped"]),
+            _fmt_rate(g),
+        ]
+        if show_k:
+            pk = g.get("pass_at_k")
+            cells.append(
+                " ".join(f"@{k}:{100 * v:.0f}%" for k, v in pk.items()) if pk else "—"
+            )
+        cost = g["cost"]
+        cells += [
+            f"{g['prompt_tokens']}/{g['completion_tokens']}",
+            "—" if cost is None else f"${cost:.4f}",
+            f"{g['cached_samples']}",
+            _fmt_s(g["latency_p50_s"]),
+            _fmt_s(g["latency_p95_s"]),
+        ]
+        table.add_row(*cells)
+    buf = io.StringIO()
+    # A wide virtual console lets the table take its natural width instead of folding every
+    # cell into a column of letters on an 80-column CI log.
+    console = Console(file=buf, width=max(width, 240), force_terminal=color,
+                      color_system="standard" if color else None, highlight=False)
+    console.print(table)
+    return buf.getvalue()
+
+
+def write_summary(config: pytest.Config, summary: list[dict[str, Any]],
+                  notes: list[str]) -> None:
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None or not summary:
+        return
+    tr.write_sep("=", "llmbench summary")
+    color = bool(getattr(tr, "hasmarkup", False))
+    tr.write(render_summary(summary, tr._tw.fullwidth if hasattr(tr, "_tw") else 100, color))
+    for note in notes:
+        tr.write_line(note)

@@ -1,0 +1,1 @@
+"""Results: rows per sample, gathered on the controller, written as one JSON document."""

@@ -1,0 +1,71 @@
+"""The ``run`` header of the results file: ids, times, versions, parameters, git revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import subprocess
+import sys
+import uuid
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_llmbench.run import BenchRun
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def git_revision(cwd: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat()
+
+
+def run_info(run: BenchRun) -> dict[str, Any]:
+    import time
+
+    s = run.settings
+    started = run.started
+    return {
+        "run_id": dt.datetime.fromtimestamp(started, tz=dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        + "-"
+        + uuid.uuid4().hex[:8],
+        "started": _iso(started),
+        "finished": _iso(time.time()),
+        "duration_s": round(time.time() - started, 3),
+        "models": list(s.models),
+        "api_base": s.api_base,
+        "params": {
+            "overrides": dict(s.overrides),
+            "repeat": s.repeat,
+            "scoring": s.scoring,
+            "concurrency": s.concurrency,
+            "rpm": s.rpm,
+            "timeout_s": s.timeout,
+            "retries": s.retries,
+            "cache": s.cache_mode,
+        },
+        "versions": {
+            "pytest-llmbench": _version("pytest-llmbench"),
+            "litellm": _version("litellm"),
+            "pytest": _version("pytest"),
+            "python": platform.python_version(),
+        },
+        "git_revision": git_revision(str(run.config.rootpath)),
+        "command": [sys.executable.rsplit("/", 1)[-1], *run.config.invocation_params.args],
+        "platform": platform.platform(),
+    }

@@ -1,0 +1,61 @@
+"""Atomic writing of the results document, with secrets scrubbed.
+
+API keys come only from the environment; any environment value that looks like a secret is
+replaced by ``***`` wherever it appears (a key pasted into a URL or a prompt included).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+RESULTS_SCHEMA_VERSION = 1
+_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
+
+
+def secret_values(environ: dict[str, str] | None = None) -> list[str]:
+    env = os.environ if environ is None else environ
+    values = {
+        v for k, v in env.items() if any(h in k.upper() for h in _SECRET_HINTS) and len(v) >= 8
+    }
+    return sorted(values, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for value in secrets:
+        if value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+def dumps(document: dict[str, Any]) -> str:
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return scrub(text, secret_values())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def build_document(run_info: dict[str, Any], rows: list[dict[str, Any]],
+                   summary: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "run": run_info,
+        "summary": summary,
+        "results": rows,
+    }

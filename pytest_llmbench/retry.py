@@ -1,0 +1,65 @@
+"""Retry policy for model calls, built on tenacity.
+
+Retry only what can succeed later (``RetryableError``: rate limits, 5xx, connection failures,
+timeouts, garbled replies); wait ``Retry-After`` when the server says so, else jittered
+exponential backoff; cap both attempts and total time so a dead server ends as an *error*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from pytest_llmbench.client.base import RetryableError
+from pytest_llmbench.errors import InfrastructureError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int = 4
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    max_retry_after: float = 120.0
+    max_total: float = 600.0
+
+    def wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            return min(float(retry_after), self.max_retry_after)
+        backoff = wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait)
+        return float(backoff(state))
+
+    async def call(self, fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
+        """Run ``fn`` with retries; return its result and the number of attempts made."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(RetryableError),
+            stop=stop_after_attempt(self.retries + 1) | stop_after_delay(self.max_total),
+            wait=self.wait,
+            reraise=False,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    result = await fn()
+                return result, attempt.retry_state.attempt_number
+        except RetryError as exc:
+            last = exc.last_attempt
+            n = last.attempt_number
+            cause = last.exception()
+            plural = "s" if n != 1 else ""
+            raise InfrastructureError(f"{cause} (gave up after {n} attempt{plural})") from cause
+        raise AssertionError("unreachable: tenacity yields until success or RetryError")

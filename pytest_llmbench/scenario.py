@@ -1,0 +1,271 @@
+"""The suite model: frozen dataclasses built from a validated ``*.llmbench.yaml`` file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_llmbench.errors import SuiteError
+from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
+
+GEN_PARAM_DEFAULTS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class ScorerRef:
+    """``{name: args}`` as written in YAML; ``args`` is a mapping (keywords) or a scalar/list."""
+
+    name: str
+    args: Any
+    line: int
+
+    def describe(self) -> str:
+        if self.args is None:
+            return self.name
+        return f"{self.name}({json.dumps(self.args, ensure_ascii=False, sort_keys=True)})"
+
+
+@dataclass(frozen=True)
+class Turn:
+    user: str
+    expect: tuple[ScorerRef, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RefCall:
+    name: str
+    arguments: str  # JSON text, as a model would send it
+
+
+@dataclass(frozen=True)
+class RefStep:
+    content: str | None
+    tool_calls: tuple[RefCall, ...] = ()
+
+
+# A reference conversation: one tuple of steps per user turn.
+RefConversation = tuple[tuple[RefStep, ...], ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    suite: str
+    path: Path
+    line: int
+    turns: tuple[Turn, ...]
+    system: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    expect: tuple[ScorerRef, ...] = ()
+    expect_each_turn: tuple[ScorerRef, ...] = ()
+    tools: tuple[Mapping[str, Any], ...] = ()
+    tool_results: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    stop_on_failure: bool = False
+    max_tool_rounds: int = 5
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    reference_pass: tuple[RefConversation, ...] = ()
+    reference_fail: tuple[RefConversation, ...] = ()
+
+    @property
+    def has_references(self) -> bool:
+        return bool(self.reference_pass or self.reference_fail)
+
+    def all_scorer_refs(self) -> list[ScorerRef]:
+        refs = [*self.expect, *self.expect_each_turn]
+        for t in self.turns:
+            refs.extend(t.expect)
+        return refs
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    scenarios: tuple[Scenario, ...]
+    version: str = ""
+    description: str = ""
+    source: str = ""
+    citation: str = ""
+    license: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_suite(path: Path, text: str | None = None) -> Suite:
+    """Load and validate one suite file; every problem is a ``SuiteError`` with file and line."""
+    data = load_yaml(path, text)
+    if not isinstance(data, LineDict):
+        raise SuiteError(path, line_of(data, 1), "a suite file must be a mapping with 'suite' and 'scenarios'")
+    _validate(path, data)
+    defaults: Mapping[str, Any] = data.get("defaults") or {}
+    name = str(data["suite"])
+    scenarios: list[Scenario] = []
+    seen: dict[str, int] = {}
+    for raw in data["scenarios"]:
+        sid = raw["id"]
+        line = line_of(raw)
+        if sid in seen:
+            raise SuiteError(path, line, f"duplicate scenario id (first at line {seen[sid]})", sid)
+        seen[sid] = line
+        scenarios.append(_scenario(path, name, raw, defaults))
+    return Suite(
+        name=name,
+        path=path,
+        scenarios=tuple(scenarios),
+        version=str(data.get("version", "")),
+        description=data.get("description", ""),
+        source=data.get("source", ""),
+        citation=data.get("citation", ""),
+        license=data.get("license", ""),
+        metadata=data.get("metadata") or {},
+    )
+
+
+def _validate(path: Path, data: LineDict) -> None:
+    from jsonschema.exceptions import best_match
+
+    from pytest_llmbench.schema import validator
+
+    # Two mistakes deserve plainer words than a oneOf failure.
+    for raw in data.get("scenarios") or []:
+        if isinstance(raw, dict) and "id" in raw:
+            if "user" in raw and "turns" in raw:
+                raise SuiteError(path, line_of(raw), "give either 'user' or 'turns', not both", raw["id"])
+            if "user" not in raw and "turns" not in raw:
+                raise SuiteError(path, line_of(raw), "no 'user' message and no 'turns'", raw["id"])
+    error = best_match(validator("suite").iter_errors(data))
+    if error is None:
+        return
+    node: Any = data
+    line = line_of(data, 1)
+    scenario: str | None = None
+    for part in error.absolute_path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = line_of(node, line)
+        if isinstance(node, dict) and "id" in node and scenario is None and isinstance(node["id"], str):
+            scenario = node["id"]
+    where = "/".join(str(p) for p in error.absolute_path) or "<top>"
+    raise SuiteError(path, line, f"{where}: {error.message}", scenario)
+
+
+def _scorers(path: Path, raw: Any, sid: str) -> tuple[ScorerRef, ...]:
+    out = []
+    for item in raw or ():
+        if isinstance(item, str):
+            out.append(ScorerRef(item, None, line_of(raw)))
+        else:
+            ((name, args),) = item.items()
+            out.append(ScorerRef(name, args, line_of(item, line_of(raw))))
+    return tuple(out)
+
+
+def _merge(defaults: Mapping[str, Any], raw: Mapping[str, Any], key: str) -> Any:
+    if key in raw:
+        return raw[key]
+    return defaults.get(key)
+
+
+def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]) -> Scenario:
+    sid: str = raw["id"]
+    line = line_of(raw)
+    if "user" in raw:
+        turns: tuple[Turn, ...] = (Turn(raw["user"], (), line),)
+    else:
+        turns = tuple(
+            Turn(t["user"], _scorers(path, t.get("expect"), sid), line_of(t, line)) for t in raw["turns"]
+        )
+    params = {**(defaults.get("params") or {}), **(raw.get("params") or {})}
+    tags = tuple(dict.fromkeys([*(defaults.get("tags") or ()), *(raw.get("tags") or ())]))
+    metadata = {**(defaults.get("metadata") or {}), **(raw.get("metadata") or {})}
+    tools = tuple(_merge(defaults, raw, "tools") or ())
+    tool_results = _merge(defaults, raw, "tool_results") or {}
+    tool_names = {t["function"]["name"] for t in tools}
+    for name in tool_results:
+        if name not in tool_names:
+            raise SuiteError(path, line_of(tool_results, line), f"tool_results names undeclared tool {name!r}", sid)
+    scenario = Scenario(
+        id=sid,
+        suite=suite,
+        path=path,
+        line=line,
+        turns=turns,
+        system=_merge(defaults, raw, "system"),
+        description=raw.get("description", ""),
+        tags=tags,
+        expect=_scorers(path, _merge(defaults, raw, "expect"), sid),
+        expect_each_turn=_scorers(path, _merge(defaults, raw, "expect_each_turn"), sid),
+        tools=tools,
+        tool_results=tool_results,
+        params=params,
+        stop_on_failure=bool(_merge(defaults, raw, "stop_on_failure") or False),
+        max_tool_rounds=int(_merge(defaults, raw, "max_tool_rounds") or 5),
+        metadata=metadata,
+        reference_pass=_references(path, raw, "pass", len(turns)),
+        reference_fail=_references(path, raw, "fail", len(turns)),
+    )
+    if not scenario.all_scorer_refs():
+        raise SuiteError(path, line, "no scorers: add 'expect', 'expect_each_turn' or a turn 'expect'", sid)
+    return scenario
+
+
+def _references(path: Path, raw: LineDict, kind: str, n_turns: int) -> tuple[RefConversation, ...]:
+    ref = raw.get("reference") or {}
+    items = ref.get(kind) or []
+    sid = raw["id"]
+    out = []
+    for i, conv in enumerate(items):
+        where = line_of(conv, line_of(items, line_of(raw)))
+        if n_turns == 1:
+            turns_raw = [conv]
+        else:
+            if not isinstance(conv, list) or len(conv) != n_turns:
+                raise SuiteError(
+                    path,
+                    where,
+                    f"reference.{kind}[{i}] must be a list of {n_turns} replies, one per user turn",
+                    sid,
+                )
+            turns_raw = list(conv)
+        out.append(tuple(_turn_reply(path, where, sid, f"reference.{kind}[{i}]", t) for t in turns_raw))
+    return tuple(out)
+
+
+def _turn_reply(path: Path, line: int, sid: str, where: str, raw: Any) -> tuple[RefStep, ...]:
+    steps = raw if isinstance(raw, list) else [raw]
+    if not steps:
+        raise SuiteError(path, line, f"{where}: empty reply", sid)
+    out = []
+    for step in steps:
+        if isinstance(step, str):
+            out.append(RefStep(step))
+        elif isinstance(step, dict) and set(step) <= {"content", "tool_calls"} and step:
+            calls = []
+            for c in step.get("tool_calls") or ():
+                if not isinstance(c, dict) or "name" not in c:
+                    raise SuiteError(path, line_of(c, line), f"{where}: a tool call needs a 'name'", sid)
+                args = c.get("arguments", {})
+                calls.append(RefCall(c["name"], args if isinstance(args, str) else json.dumps(args)))
+            content = step.get("content")
+            if content is not None and not isinstance(content, str):
+                raise SuiteError(path, line_of(step, line), f"{where}: 'content' must be text", sid)
+            out.append(RefStep(content, tuple(calls)))
+        else:
+            raise SuiteError(
+                path,
+                line_of(step, line),
+                f"{where}: a reply is text or a mapping with 'content'/'tool_calls'",
+                sid,
+            )
+    if out[-1].tool_calls:
+        # The loop feeds tool results back and asks again, so a reply ending in calls would
+        # leave the reference model with nothing to say.
+        raise SuiteError(path, line, f"{where}: the last step of a reply must be text, not tool calls", sid)
+    return tuple(out)

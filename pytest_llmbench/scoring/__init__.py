@@ -1,0 +1,1 @@
+"""Scoring: the public scorer API, the registry and the verdict."""

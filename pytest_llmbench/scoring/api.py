@@ -1,0 +1,192 @@
+"""The public scorer API.
+
+A scorer is a *factory* registered under a name: YAML arguments go to the factory once, at
+collection (so bad arguments are collection errors naming the file and line), and the factory
+returns a small synchronous function ``(ScorerContext) -> Score``.  Following inspect_ai, the
+decorator records the name and arguments so results show exactly what ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
+
+ScoringMode = Literal["official", "strict"]
+Level = Literal["turn", "conversation"]
+
+SCORING_MODES: tuple[ScoringMode, ...] = ("official", "strict")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One function call the model made; ``arguments`` is the raw JSON text the model sent."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def parsed_arguments(self) -> Any:
+        """The arguments as JSON, or ``None`` when the model sent invalid JSON."""
+        import json
+
+        try:
+            return json.loads(self.arguments or "{}")
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message of a transcript (OpenAI roles)."""
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str | None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None
+    turn: int | None = None  # index of the user turn this message belongs to
+
+    def to_openai(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            out["tool_calls"] = [
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments},
+                }
+                for c in self.tool_calls
+            ]
+        if self.tool_call_id is not None:
+            out["tool_call_id"] = self.tool_call_id
+        if self.name is not None and self.role == "tool":
+            out["name"] = self.name
+        return out
+
+
+@dataclass(frozen=True)
+class Score:
+    """One scorer's verdict: passed or not, an optional number, and a reason a human can read."""
+
+    passed: bool
+    reason: str = ""
+    value: float | None = None
+    name: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "passed": self.passed,
+            "value": self.value,
+            "reason": self.reason,
+        }
+        if self.metadata:
+            out["metadata"] = dict(self.metadata)
+        return out
+
+
+@dataclass(frozen=True)
+class ScorerContext:
+    """What a scorer sees.
+
+    ``messages`` is the conversation up to and including the reply being judged (the whole
+    conversation for conversation-level scorers); ``turn`` is the index of the user turn judged
+    (the last one for conversation-level scorers).
+    """
+
+    messages: Sequence[Message]
+    turn: int
+    level: Level = "turn"
+    mode: ScoringMode = "official"
+    scenario_id: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    tools: Sequence[Mapping[str, Any]] = ()
+
+    @functools.cached_property
+    def reply(self) -> str:
+        """The text of the final assistant message of the judged turn ('' if it had none)."""
+        for m in reversed(self.messages):
+            if m.role == "assistant":
+                return m.content or ""
+            if m.role == "user":
+                break
+        return ""
+
+    @property
+    def replies(self) -> list[str]:
+        """Every assistant text in order (tool-call-only messages give '')."""
+        return [m.content or "" for m in self.messages if m.role == "assistant"]
+
+    @property
+    def turn_messages(self) -> list[Message]:
+        """The messages after the judged turn's user message (assistant and tool messages)."""
+        out: list[Message] = []
+        for m in reversed(self.messages):
+            if m.role == "user":
+                break
+            out.append(m)
+        return out[::-1]
+
+    def tool_calls(self, whole_conversation: bool | None = None) -> list[ToolCall]:
+        """Tool calls of the judged turn, or of the whole conversation for conversation scorers."""
+        whole = self.level == "conversation" if whole_conversation is None else whole_conversation
+        source = self.messages if whole else self.turn_messages
+        return [c for m in source if m.role == "assistant" for c in m.tool_calls]
+
+    @property
+    def last_user(self) -> str:
+        for m in reversed(self.messages):
+            if m.role == "user":
+                return m.content or ""
+        return ""
+
+
+ScoreFn = Callable[[ScorerContext], Score]
+
+
+class ScorerFactory(Protocol):
+    """What ``@scorer`` returns: called with the YAML arguments, returns a ``ScoreFn``."""
+
+    scorer_name: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> ScoreFn: ...
+
+
+F = TypeVar("F", bound=Callable[..., ScoreFn])
+
+
+def scorer(name: str) -> Callable[[F], F]:
+    """Register-able scorer factory.
+
+    The decorated factory gets ``scorer_name``; the returned function is wrapped so each
+    ``Score`` it gives carries the scorer's name (plus nothing else: scorers stay pure).
+    Registration happens in the registry, not here, so importing a module has no side effects.
+    """
+
+    def decorate(factory: F) -> F:
+        @functools.wraps(factory)
+        def build(*args: Any, **kwargs: Any) -> ScoreFn:
+            fn = factory(*args, **kwargs)
+
+            def run(ctx: ScorerContext) -> Score:
+                s = fn(ctx)
+                if s.name:
+                    return s
+                return Score(s.passed, s.reason, s.value, name, s.metadata)
+
+            run.__name__ = name
+            return run
+
+        build.scorer_name = name  # type: ignore[attr-defined]
+        build.signature = inspect.signature(factory)  # type: ignore[attr-defined]
+        return build  # type: ignore[return-value]
+
+    return decorate
+
+
+def is_scorer_factory(obj: object) -> bool:
+    return callable(obj) and isinstance(getattr(obj, "scorer_name", None), str)

@@ -1,0 +1,1 @@
+"""Built-in scorer families; written only against the public API."""

@@ -1,0 +1,1 @@
+"""Local stand-in servers used by the test suite."""
