@@ -40,14 +40,21 @@ class ResponseCache:
         if not self.reads:
             return None
         try:
-            data: dict[str, Any] = json.loads(self._path(key).read_bytes())
+            data: Any = json.loads(self._path(key).read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
             return None  # a torn or foreign file is a miss, never a crash
-        if data.get("v") != CACHE_FORMAT or not isinstance(data.get("response"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("v") != CACHE_FORMAT
+            or not isinstance(data.get("response"), dict)
+        ):
             return None
-        return ChatResponse.from_json(data["response"], cached=True)
+        try:
+            return ChatResponse.from_json(data["response"], cached=True)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # right version, foreign shape: still a miss
 
     def put(self, key: str, response: ChatResponse, model: str) -> None:
         if not self.writes:

@@ -48,12 +48,28 @@ class SuiteFile(pytest.File):
             for model in models or [None]:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
                 item = ScenarioItem.from_parent(self, name=name, plan=plan, model=model)
+                reason = run.skip_reason(item)
+                if reason is not None:
+                    # A skip mark (not pytest.skip in setup) reports the suite file's location.
+                    item.skip_reason = reason
+                    item.add_marker(pytest.mark.skip(reason=reason))
                 yield item
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, LLMBenchError):
-            return str(excinfo.value)
+        exc = excinfo.value
+        if isinstance(exc, SuiteError):
+            return str(exc).replace(str(exc.path), _shown_path(self.config, exc.path), 1)
+        if isinstance(exc, LLMBenchError):
+            return str(exc)
         return super().repr_failure(excinfo)
+
+
+def _shown_path(config: pytest.Config, path: Path) -> str:
+    """Relative to the invocation folder when inside it, as pytest shows node ids."""
+    try:
+        return str(path.relative_to(config.invocation_params.dir))
+    except ValueError:
+        return str(path)
 
 
 def build_plan(run: BenchRun, scenario: Scenario) -> Plan:

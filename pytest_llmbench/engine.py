@@ -12,7 +12,7 @@ import asyncio
 import concurrent.futures
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from pytest_llmbench.cache import ResponseCache, cache_key
@@ -60,6 +60,7 @@ class Engine:
         self._semaphores: dict[Any, asyncio.Semaphore] = {}
         self._limiters: dict[Any, RateLimiter] = {}
         self._futures: set[concurrent.futures.Future[Any]] = set()
+        self._tasks: dict[concurrent.futures.Future[Any], asyncio.Task[Any]] = {}
         self._lock = threading.Lock()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="llmbench-engine", daemon=True)
@@ -72,18 +73,41 @@ class Engine:
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 
-    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+    def submit(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> concurrent.futures.Future[T]:
+        """Schedule ``factory()`` on the loop. The coroutine is created only when the loop gets
+        to it, so a job cancelled before it started leaves no never-awaited coroutine behind."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def start() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            task = self.loop.create_task(factory())
+
+            def finish(t: asyncio.Task[T]) -> None:
+                if t.cancelled():
+                    future.cancel()
+                elif (exc := t.exception()) is not None:
+                    future.set_exception(exc)
+                else:
+                    future.set_result(t.result())
+
+            task.add_done_callback(finish)
+            self._tasks[future] = task
+
         with self._lock:
             self._futures.add(future)
             self.submitted += 1
         future.add_done_callback(self._done)
+        self.loop.call_soon_threadsafe(start)
         return future
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
         with self._lock:
             self._futures.discard(future)
             self.finished += 1
+        task = self._tasks.pop(future, None)
+        if task is not None and future.cancelled() and not task.done():
+            self.loop.call_soon_threadsafe(task.cancel)
 
     async def call(self, request: ChatRequest) -> ChatResponse:
         """Cache, then concurrency and rate limits, then the client with retries."""

@@ -7,8 +7,10 @@ exponential backoff; cap both attempts and total time so a dead server ends as a
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tenacity import (
@@ -18,7 +20,6 @@ from tenacity import (
     retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
-    wait_exponential_jitter,
 )
 
 from pytest_llmbench.client.base import RetryableError
@@ -34,14 +35,20 @@ class RetryPolicy:
     max_wait: float = 30.0
     max_retry_after: float = 120.0
     max_total: float = 600.0
+    # Injected by tests to check waits without sleeping.
+    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False)
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
             return min(float(retry_after), self.max_retry_after)
-        backoff = wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait)
-        return float(backoff(state))
+        # Same formula as tenacity's wait_exponential_jitter, whose ``initial`` argument is
+        # deprecated in tenacity 9 (a DeprecationWarning on every retry) and whose replacement
+        # ``multiplier`` does not exist in tenacity 8.
+        exponent = min(state.attempt_number - 1, 64)
+        backoff = self.initial_wait * 2.0**exponent + random.uniform(0, 1)
+        return min(backoff, self.max_wait)
 
     async def call(self, fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
         """Run ``fn`` with retries; return its result and the number of attempts made."""
@@ -49,13 +56,14 @@ class RetryPolicy:
             retry=retry_if_exception_type(RetryableError),
             stop=stop_after_attempt(self.retries + 1) | stop_after_delay(self.max_total),
             wait=self.wait,
+            sleep=self.sleep,
             reraise=False,
         )
         try:
             async for attempt in retrying:
                 with attempt:
                     result = await fn()
-                return result, attempt.retry_state.attempt_number
+                    return result, attempt.retry_state.attempt_number
         except RetryError as exc:
             last = exc.last_attempt
             n = last.attempt_number

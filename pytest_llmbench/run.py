@@ -105,8 +105,8 @@ class BenchRun:
         worker cannot know which items it will be given, so it submits each on arrival)."""
         from pytest_llmbench.collect import ScenarioItem
 
-        todo = [i for i in items if isinstance(i, ScenarioItem) and self.skip_reason(i) is None]
-        if not todo or self.is_worker:
+        todo = [i for i in items if isinstance(i, ScenarioItem) and i.skip_reason is None]
+        if not todo or self.is_worker or self.config.option.collectonly:
             return
         for item in todo:
             self._submit(item)
@@ -116,16 +116,11 @@ class BenchRun:
 
         if item.future is None:
             assert item.model is not None
-            item.future = self.engine.submit(
-                run_scenario(self.engine, item.plan, item.model, self.settings)
-            )
+            engine, plan, model = self.engine, item.plan, item.model
+            item.future = engine.submit(lambda: run_scenario(engine, plan, model, self.settings))
         return item.future
 
     def wait_for(self, item: ScenarioItem) -> None:
-        reason = self.skip_reason(item)
-        if reason is not None:
-            item.skip_reason = reason
-            pytest.skip(reason)
         future = self._submit(item)
         from pytest_llmbench.report.progress import wait_with_progress
 
@@ -191,6 +186,10 @@ class BenchRun:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         from pytest_llmbench.report.terminal import write_summary
 
+        if not self.settings.models:
+            if self.summary:
+                terminalreporter.write_line(f"llmbench: suite items skipped: {NO_MODEL_HINT}")
+            return
         notes = []
         no_refs = sum(g["no_references"] for g in self.summary)
         if no_refs and any(m.startswith("llmbench/") for m in self.settings.models):

@@ -173,6 +173,10 @@ def _merge(defaults: Mapping[str, Any], raw: Mapping[str, Any], key: str) -> Any
     return defaults.get(key)
 
 
+def _int_or(value: Any, default: int) -> int:
+    return default if value is None else int(value)
+
+
 def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]) -> Scenario:
     sid: str = raw["id"]
     line = line_of(raw)
@@ -206,7 +210,7 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
         tool_results=tool_results,
         params=params,
         stop_on_failure=bool(_merge(defaults, raw, "stop_on_failure") or False),
-        max_tool_rounds=int(_merge(defaults, raw, "max_tool_rounds") or 5),
+        max_tool_rounds=_int_or(_merge(defaults, raw, "max_tool_rounds"), 5),  # 0 is valid
         metadata=metadata,
         reference_pass=_references(path, raw, "pass", len(turns)),
         reference_fail=_references(path, raw, "fail", len(turns)),
@@ -258,10 +262,14 @@ def _turn_reply(path: Path, line: int, sid: str, where: str, raw: Any) -> tuple[
                 raise SuiteError(path, line_of(step, line), f"{where}: 'content' must be text", sid)
             out.append(RefStep(content, tuple(calls)))
         else:
+            hint = ""
+            if isinstance(step, (bool, int, float)) or step is None:
+                # YAML reads unquoted no/yes/on/off/null/1.0 as non-text values.
+                hint = f" (got {step!r}: quote it to make it text)"
             raise SuiteError(
                 path,
                 line_of(step, line),
-                f"{where}: a reply is text or a mapping with 'content'/'tool_calls'",
+                f"{where}: a reply is text or a mapping with 'content'/'tool_calls'{hint}",
                 sid,
             )
     if out[-1].tool_calls:

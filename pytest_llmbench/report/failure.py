@@ -51,7 +51,7 @@ def _scores(sample: SampleResult) -> list[str]:
 def _transcript(sample: SampleResult) -> list[str]:
     out = []
     for m in sample.messages:
-        role = m.role if m.role != "tool" else f"tool {m.name}"
+        role = m.role if m.role != "tool" else f"tool {plain(m.name)}"  # the model chose it
         text = clip(plain(m.content), MAX_MESSAGE)
         prefix = f"    [{role}] "
         body = text.replace("\n", "\n" + " " * len(prefix))

@@ -33,7 +33,10 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 def dumps(document: dict[str, Any]) -> str:
     text = json.dumps(document, ensure_ascii=False, indent=1)
-    return scrub(text, secret_values())
+    secrets = secret_values()
+    # A value with a quote, backslash or control character appears JSON-escaped in the text.
+    escaped = {json.dumps(v, ensure_ascii=False)[1:-1] for v in secrets}
+    return scrub(text, sorted({*secrets, *escaped}, key=len, reverse=True))
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,0 +1,92 @@
+"""The ``llmbench`` command: helpers around the pytest plugin (runs themselves are ``pytest``).
+
+Subcommands are added by later features (import, rescore, upload, report); each lives in its
+own module and registers an ``argparse`` sub-parser here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pytest_llmbench import __version__
+from pytest_llmbench.errors import LLMBenchError
+
+
+def _cmd_suites(args: argparse.Namespace) -> int:
+    from pytest_llmbench.packaged import available, suites_root
+
+    root = suites_root()
+    for name in available():
+        files = sorted((root / name).rglob("*.llmbench.yaml"))
+        print(f"{name}\t{len(files)} file(s)\t{root / name}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from pytest_llmbench.collect import is_suite_file
+    from pytest_llmbench.scenario import load_suite
+    from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry, UnknownScorer
+
+    registry = ScorerRegistry()
+    paths: list[Path] = []
+    for raw in args.paths:
+        p = Path(raw)
+        paths.extend(sorted(f for f in p.rglob("*") if is_suite_file(f, ())) if p.is_dir() else [p])
+    if not paths:
+        print("llmbench validate: no *.llmbench.yaml files found", file=sys.stderr)
+        return 2
+    bad = 0
+    for path in paths:
+        try:
+            suite = load_suite(path)
+            for sc in suite.scenarios:
+                for ref in sc.all_scorer_refs():
+                    try:
+                        registry.build(ref.name, ref.args)
+                    except (UnknownScorer, BadScorerArguments) as exc:
+                        raise LLMBenchError(f"{path}:{ref.line}: scenario {sc.id!r}: {exc}") from None
+        except LLMBenchError as exc:
+            bad += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        print(f"{path}: ok ({len(suite.scenarios)} scenarios)")
+    return 1 if bad else 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from pytest_llmbench.schema import load_schema
+
+    print(json.dumps(load_schema(args.which), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="llmbench",
+        description="pytest-llmbench helpers. Run suites with: pytest --llm-model=MODEL [PATHS]",
+    )
+    parser.add_argument("--version", action="version", version=f"pytest-llmbench {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("suites", help="list the suites shipped in the package")
+    p.set_defaults(func=_cmd_suites)
+    p = sub.add_parser("validate", help="check suite files (schema, scorer names and arguments)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=_cmd_validate)
+    p = sub.add_parser("schema", help="print a published JSON Schema")
+    p.add_argument("which", choices=("suite", "results"))
+    p.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    rc: int = args.func(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared fixtures: the local OpenAI-compatible server and helpers to write suite files.
+
+No test reaches the network: servers bind 127.0.0.1, litellm runs offline (set before any
+import of it), and the Hugging Face Hub is never contacted.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+from tests.servers.openai_server import FakeOpenAIServer  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def write_suite(pytester: pytest.Pytester):  # type: ignore[no-untyped-def]
+    """Write a dedented suite file into the pytester folder and return its path."""
+
+    def write(text: str, name: str = "demo.llmbench.yaml") -> Path:
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(autouse=True)
+def _litellm_outside_pytester(request: pytest.FixtureRequest) -> None:
+    """Import litellm in the outer process before any in-process pytester run.
+
+    Pytester drops modules first imported during a run; litellm's import adds the
+    ``importlib_metadata`` backport's finder to ``sys.meta_path``, and once that module is
+    dropped the finder hides every entry point, so later in-process runs lose all plugins.
+    """
+    if "pytester" in request.fixturenames:
+        from pytest_llmbench.client.litellm_client import load_litellm
+
+        load_litellm()

@@ -1,0 +1,648 @@
+"""End-to-end runs of the plugin, in-process, through the real litellm client against the local
+fake OpenAI-compatible server: dispatch, conversation, tools, limits, retries, cache, -x, repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers.openai_server import FakeOpenAIServer, Fault, last_user_text
+
+ROUTES = ("hosted_vllm/fake", "openai/fake")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _litellm_loaded() -> None:
+    """Import litellm once, outside any measured run: its import costs seconds and would
+    otherwise be charged to whichever test comes first (timing assertions included)."""
+    from pytest_llmbench.client.litellm_client import load_litellm
+
+    load_litellm()
+
+
+def run(
+    pytester: pytest.Pytester,
+    server: FakeOpenAIServer,
+    *args: str,
+    model: str = "hosted_vllm/fake",
+) -> pytest.RunResult:
+    """One in-process pytest run against the fake server; later ``args`` override defaults."""
+    return pytester.runpytest_inprocess(
+        f"--llm-model={model}",
+        f"--llm-api-base={server.base_url}",
+        f"--llm-cache-dir={pytester.path / 'cache'}",
+        "--llm-retries=2",
+        "--llm-timeout=5",
+        "--llm-progress=off",
+        *args,
+    )
+
+
+def timed_run(
+    pytester: pytest.Pytester, server: FakeOpenAIServer, *args: str, **kw: Any
+) -> tuple[pytest.RunResult, float]:
+    started = time.monotonic()
+    result = run(pytester, server, *args, **kw)
+    return result, time.monotonic() - started
+
+
+def scenarios_yaml(n: int, user: str = "question {i}", expect: str = "ok") -> str:
+    lines = ["suite: demo", "scenarios:"]
+    for i in range(n):
+        lines += [
+            f"  - id: s{i:02d}",
+            f"    user: {user.format(i=i)}",
+            "    expect:",
+            f"      - contains: {expect}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def cache_files(pytester: pytest.Pytester) -> list[Path]:
+    root = pytester.path / "cache"
+    return sorted(root.rglob("*.json")) if root.exists() else []
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    from pytest_llmbench.schema import validator
+
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    validator("results").validate(doc)
+    return doc
+
+
+class Arrivals:
+    """A script recording when each request arrived (server clock: time.monotonic)."""
+
+    def __init__(self, reply: Callable[[dict[str, Any]], Any] | str = "ok") -> None:
+        self.times: list[float] = []
+        self._lock = threading.Lock()
+        self._reply = reply
+
+    def __call__(self, body: dict[str, Any]) -> Any:
+        with self._lock:
+            self.times.append(time.monotonic())
+        return self._reply(body) if callable(self._reply) else self._reply
+
+    def gaps(self) -> list[float]:
+        ts = sorted(self.times)
+        return [b - a for a, b in zip(ts, ts[1:])]
+
+
+ONE_PASS_ONE_FAIL = """
+    suite: demo
+    scenarios:
+      - id: capital
+        user: What is the capital of France?
+        expect:
+          - contains: {text: Paris, case_sensitive: false}
+          - max_words: 3
+      - id: wrong
+        user: What is the capital of Italy?
+        expect:
+          - contains: Rome
+"""
+
+
+# -- basics ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ROUTES)
+def test_pass_and_fail_against_scripted_replies(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, model: str
+) -> None:
+    fake_server.reply_map({"France": "Paris.", "Italy": "Milan"})
+    write_suite(ONE_PASS_ONE_FAIL)
+    result = run(pytester, fake_server, model=model)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*FAILED*wrong*", "*expected reply to contain 'Rome'*"])
+    reqs = fake_server.requests
+    assert len(reqs) == 2
+    assert {r["model"] for r in reqs} == {"fake"}
+    assert sorted(last_user_text(r) for r in reqs) == [
+        "What is the capital of France?",
+        "What is the capital of Italy?",
+    ]
+
+
+def test_multi_turn_context_carries_the_previous_reply(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        return "TURN-ONE-REPLY" if last_user_text(body) == "first" else "second answer"
+
+    fake_server.script(reply)
+    write_suite(
+        """
+        suite: demo
+        scenarios:
+          - id: chat
+            system: Be brief.
+            turns:
+              - user: first
+                expect: [{contains: TURN-ONE}]
+              - user: second
+                expect: [{contains: second}]
+        """
+    )
+    run(pytester, fake_server).assert_outcomes(passed=1)
+    reqs = fake_server.requests
+    assert len(reqs) == 2
+    assert reqs[0]["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "first"},
+    ]
+    second = reqs[1]["messages"]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[2]["content"] == "TURN-ONE-REPLY"
+    assert second[3]["content"] == "second"
+
+
+TOOL_SUITE = """
+    suite: demo
+    scenarios:
+      - id: weather
+        user: What is the weather in Paris?
+        tools:
+          - type: function
+            function:
+              name: get_weather
+              description: Current weather of a city.
+              parameters:
+                type: object
+                properties: {city: {type: string}}
+                required: [city]
+        tool_results:
+          get_weather: {temp_c: 21, sky: sunny}
+        expect:
+          - tool_called: {name: get_weather, arguments: {city: Paris}}
+          - contains: "21"
+"""
+
+
+def test_tool_call_loop_feeds_declared_result(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    def reply(body: dict[str, Any]) -> Any:
+        if any(m.get("role") == "tool" for m in body["messages"]):
+            return "It is 21 degrees and sunny."
+        return {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}
+
+    fake_server.script(reply)
+    write_suite(TOOL_SUITE)
+    result = run(pytester, fake_server, "--llm-results=out.json")
+    result.assert_outcomes(passed=1)
+    reqs = fake_server.requests
+    assert len(reqs) == 2
+    for r in reqs:
+        assert [t["function"]["name"] for t in r["tools"]] == ["get_weather"]
+        assert r["tools"][0]["type"] == "function"
+        assert r["tools"][0]["function"]["parameters"]["required"] == ["city"]
+    second = reqs[1]["messages"]
+    assert [m["role"] for m in second] == ["user", "assistant", "tool"]
+    call = second[1]["tool_calls"][0]
+    assert call["function"]["name"] == "get_weather"
+    assert json.loads(call["function"]["arguments"]) == {"city": "Paris"}
+    tool_msg = second[2]
+    assert tool_msg["tool_call_id"] == call["id"]
+    assert json.loads(tool_msg["content"]) == {"temp_c": 21, "sky": "sunny"}
+    (row,) = read_results(pytester.path / "out.json")["results"]
+    scores = {s["name"]: s["passed"] for s in row["scores"]}
+    assert scores == {"tool_called": True, "contains": True}
+    assert row["calls"] == 2
+
+
+def test_tool_called_scorer_fails_without_a_call(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "It is 21 degrees, I guess.")
+    write_suite(TOOL_SUITE)
+    result = run(pytester, fake_server)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*expected a call to get_weather*"])
+    assert len(fake_server.requests) == 1
+
+
+# -- generation parameters -------------------------------------------------------------------
+
+PARAMS_SUITE = """
+    suite: demo
+    defaults:
+      params: {temperature: 0.5, max_tokens: 11}
+    scenarios:
+      - id: p
+        user: hello
+        params: {seed: 9, top_p: 0.9}
+        expect: [{contains: hello}]
+"""
+
+
+@pytest.mark.parametrize("model", ROUTES)
+def test_cli_generation_params_reach_the_server(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, model: str
+) -> None:
+    write_suite(PARAMS_SUITE)
+    result = run(
+        pytester,
+        fake_server,
+        "--llm-temperature=0",
+        "--llm-max-tokens=7",
+        "--llm-seed=3",
+        model=model,
+    )
+    result.assert_outcomes(passed=1)
+    (body,) = fake_server.requests
+    assert body["temperature"] == 0
+    assert body.get("max_tokens", body.get("max_completion_tokens")) == 7
+    assert body["seed"] == 3
+    assert body["top_p"] == 0.9  # a suite param without CLI override is kept
+
+
+def test_suite_params_reach_the_server_without_cli_override(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    write_suite(PARAMS_SUITE)
+    run(pytester, fake_server).assert_outcomes(passed=1)
+    (body,) = fake_server.requests
+    assert body["temperature"] == 0.5
+    assert body.get("max_tokens", body.get("max_completion_tokens")) == 11
+    assert body["seed"] == 9
+    assert body["top_p"] == 0.9
+
+
+# -- concurrency and rate limits -------------------------------------------------------------
+
+
+def test_concurrency_limit_is_honoured(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.latency = 0.3
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(12))
+    run(pytester, fake_server, "--llm-concurrency=4").assert_outcomes(passed=12)
+    assert len(fake_server.requests) == 12
+    assert fake_server.max_in_flight == 4
+
+
+def test_high_concurrency_runs_calls_in_parallel(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.latency = 0.3
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(12))
+    result, elapsed = timed_run(pytester, fake_server, "--llm-concurrency=12")
+    result.assert_outcomes(passed=12)
+    assert len(fake_server.requests) == 12
+    assert fake_server.max_in_flight > 4
+    assert elapsed < 12 * 0.3 / 2, f"12 calls of 0.3 s took {elapsed:.2f} s: not parallel"
+
+
+def test_rpm_spaces_requests(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    arrivals = Arrivals()
+    fake_server.script(arrivals)
+    write_suite(scenarios_yaml(3))
+    run(pytester, fake_server, "--llm-rpm=120").assert_outcomes(passed=3)
+    assert len(arrivals.times) == 3
+    gaps = arrivals.gaps()
+    assert min(gaps) >= 0.45, gaps  # 120 rpm: one request every 0.5 s
+
+
+# -- retries and infrastructure errors -------------------------------------------------------
+
+
+def test_5xx_is_retried_until_success(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(Fault.status(500), Fault.status(503))
+    write_suite(scenarios_yaml(1))
+    run(pytester, fake_server, "--llm-retries=2").assert_outcomes(passed=1)
+    assert len(fake_server.requests) == 3
+    assert fake_server.pending_faults == 0
+
+
+def test_429_honours_retry_after(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    arrivals = Arrivals()
+    fake_server.script(arrivals)
+    fake_server.inject(Fault.status(429, retry_after=1))
+    write_suite(scenarios_yaml(1))
+    run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
+    # The script only runs for the successful request; the faulted one is in `requests`.
+    assert len(fake_server.requests) == 2
+    assert len(arrivals.times) == 1
+
+
+def test_429_gap_between_attempts(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    # The script sees every request (the fault is returned by the script itself), so both
+    # arrival times are known.
+    arrivals = Arrivals(
+        lambda body: Fault.status(429, retry_after=1) if len(arrivals.times) == 1 else "ok"
+    )
+    fake_server.script(arrivals)
+    write_suite(scenarios_yaml(1))
+    run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
+    assert len(arrivals.times) == 2
+    (gap,) = arrivals.gaps()
+    assert gap >= 0.9, f"Retry-After: 1 not honoured, retried after {gap:.2f} s"
+    assert gap < 2.9, f"retried after {gap:.2f} s"
+
+
+def test_dropped_connection_is_retried(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(Fault.drop())
+    write_suite(scenarios_yaml(1))
+    run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
+    assert len(fake_server.requests) == 2
+
+
+@pytest.mark.parametrize("fault", [Fault.malformed(), Fault.bad_shape()], ids=lambda f: f.kind)
+def test_garbled_reply_is_retried(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, fault: Fault
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(fault)
+    write_suite(scenarios_yaml(1))
+    run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
+    assert len(fake_server.requests) == 2
+
+
+@pytest.mark.parametrize("fault", [Fault.malformed(), Fault.bad_shape()], ids=lambda f: f.kind)
+def test_garbled_replies_beyond_retries_are_an_error(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, fault: Fault
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(fault, fault)
+    write_suite(scenarios_yaml(1))
+    result = run(pytester, fake_server, "--llm-retries=1")
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "infrastructure error" in out
+    assert "gave up after 2 attempts" in out
+    assert "FAILED" not in out
+    assert len(fake_server.requests) == 2
+
+
+def test_5xx_beyond_retries_is_an_error_with_reason(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(*[Fault.status(503, message="backend melted")] * 2)
+    write_suite(scenarios_yaml(1))
+    result = run(pytester, fake_server, "--llm-retries=1")
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "infrastructure error" in out
+    assert "backend melted" in out
+    assert "FAILED" not in out
+    assert len(fake_server.requests) == 2
+
+
+def test_401_is_not_retried(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(*[Fault.status(401, message="bad key")] * 3)
+    write_suite(scenarios_yaml(1))
+    result = run(pytester, fake_server, "--llm-retries=2")
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "infrastructure error" in out
+    assert "bad key" in out
+    assert "FAILED" not in out
+    assert len(fake_server.requests) == 1
+
+
+def test_timeout_is_an_error_and_fast(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(Fault.timeout(5))
+    write_suite(scenarios_yaml(1))
+    result, elapsed = timed_run(
+        pytester, fake_server, "--llm-timeout=0.5", "--llm-retries=0"
+    )
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "infrastructure error" in out
+    assert "gave up after 1 attempt" in out
+    assert "FAILED" not in out
+    assert len(fake_server.requests) == 1
+    assert elapsed < 4, f"a 0.5 s timeout took {elapsed:.2f} s"
+
+
+def test_results_file_records_errors(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.reply_map({"question 1": Fault.status(401, message="key revoked")})
+    write_suite(scenarios_yaml(2))
+    result = run(pytester, fake_server, "--llm-results=out.json")
+    result.assert_outcomes(passed=1, errors=1)
+    doc = read_results(pytester.path / "out.json")
+    rows = {r["scenario"]: r for r in doc["results"]}
+    assert set(rows) == {"s00", "s01"}
+    assert rows["s00"]["outcome"] == "passed"
+    assert rows["s00"]["error"] is None
+    bad = rows["s01"]
+    assert bad["outcome"] == "error"
+    assert "key revoked" in bad["error"]
+    assert bad["cached"] is False
+    (group,) = doc["summary"]
+    assert (group["passed"], group["failed"], group["errors"]) == (1, 0, 1)
+
+
+# -- the response cache ----------------------------------------------------------------------
+
+
+def test_cache_resume_and_modes(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(3))
+
+    run(pytester, fake_server).assert_outcomes(passed=3)
+    assert len(fake_server.requests) == 3
+    assert len(cache_files(pytester)) == 3
+
+    fake_server.reset()
+    fake_server.script(lambda body: "ok")
+    run(pytester, fake_server, "--llm-results=out.json").assert_outcomes(passed=3)
+    assert fake_server.requests == []
+    rows = read_results(pytester.path / "out.json")["results"]
+    assert len(rows) == 3
+    assert all(r["cached"] is True and r["outcome"] == "passed" for r in rows)
+
+    # An output-affecting parameter is part of the key.
+    run(pytester, fake_server, "--llm-temperature=0.7").assert_outcomes(passed=3)
+    assert len(fake_server.requests) == 3
+    assert len(cache_files(pytester)) == 6
+
+    fake_server.reset()
+    fake_server.script(lambda body: "ok")
+    for _ in range(2):
+        run(pytester, fake_server, "--llm-cache=off").assert_outcomes(passed=3)
+    assert len(fake_server.requests) == 6
+
+    # Replay uses the cache and never the network.
+    fake_server.reset()
+    run(pytester, fake_server, "--llm-cache=replay").assert_outcomes(passed=3)
+    assert fake_server.requests == []
+
+
+def test_replay_on_empty_cache_is_an_error_per_item(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    write_suite(scenarios_yaml(3))
+    result = run(pytester, fake_server, "--llm-cache=replay")
+    result.assert_outcomes(errors=3)
+    out = result.stdout.str()
+    assert out.count("--llm-cache=replay: no cached response") >= 3
+    assert "FAILED" not in out
+    assert fake_server.requests == []
+
+
+def test_resume_after_partial_run_with_k(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(5))
+    run(pytester, fake_server, "-k", "s01 or s03").assert_outcomes(passed=2)
+    assert sorted(last_user_text(r) for r in fake_server.requests) == [
+        "question 1",
+        "question 3",
+    ]
+    fake_server.reset()
+    fake_server.script(lambda body: "ok")
+    run(pytester, fake_server).assert_outcomes(passed=5)
+    assert sorted(last_user_text(r) for r in fake_server.requests) == [
+        "question 0",
+        "question 2",
+        "question 4",
+    ]
+
+
+def test_resume_after_x_stop(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    # Scenario s01 fails; with one call in flight at a time, -x stops the run before the rest.
+    fake_server.latency = 0.2
+    fake_server.script(lambda body: "nope" if last_user_text(body) == "question 1" else "ok")
+    write_suite(scenarios_yaml(6))
+    run(pytester, fake_server, "-x", "--llm-concurrency=1").assert_outcomes(passed=1, failed=1)
+    first = len(fake_server.requests)
+    assert first < 6
+    cached = len(cache_files(pytester))
+    assert 2 <= cached <= first
+
+    fake_server.reset()
+    fake_server.script(lambda body: "nope" if last_user_text(body) == "question 1" else "ok")
+    run(pytester, fake_server).assert_outcomes(passed=5, failed=1)
+    # Only the calls without a stored response reach the server.
+    assert len(fake_server.requests) == 6 - cached
+    assert "question 0" not in {last_user_text(r) for r in fake_server.requests}
+    assert "question 1" not in {last_user_text(r) for r in fake_server.requests}
+    assert len(cache_files(pytester)) == 6
+
+
+# -- -x and --llm-repeat ---------------------------------------------------------------------
+
+
+def test_exitfirst_cancels_outstanding_calls(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.latency = 0.5
+    fake_server.script(lambda body: "nope" if last_user_text(body) == "question 0" else "ok")
+    write_suite(scenarios_yaml(30))
+    result, elapsed = timed_run(pytester, fake_server, "-x", "--llm-concurrency=2")
+    result.assert_outcomes(failed=1)
+    assert len(fake_server.requests) < 10, len(fake_server.requests)
+    assert elapsed < 4, f"-x run took {elapsed:.2f} s"
+
+
+def test_repeat_samples_each_scenario(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    counter = iter(range(1000))
+    lock = threading.Lock()
+
+    def alternate(body: dict[str, Any]) -> str:
+        with lock:
+            n = next(counter)
+        return "ok" if n % 2 == 0 else "nope"
+
+    fake_server.script(alternate)
+    write_suite(scenarios_yaml(1))
+    result = run(pytester, fake_server, "--llm-repeat=3", "--llm-results=out.json")
+    result.assert_outcomes(failed=1)
+    assert len(fake_server.requests) == 3
+    assert len(cache_files(pytester)) == 3  # the sample index is part of the key
+    result.stdout.fnmatch_lines(["*pass@k*", "*@1:67% @3:100%*"])
+    doc = read_results(pytester.path / "out.json")
+    assert sorted(r["sample"] for r in doc["results"]) == [0, 1, 2]
+    assert sorted(r["outcome"] for r in doc["results"]) == ["failed", "passed", "passed"]
+    (group,) = doc["summary"]
+    assert group["pass_at_k"]["1"] == pytest.approx(2 / 3)
+    assert group["pass_at_k"]["3"] == pytest.approx(1.0)
+
+    # All three samples are cached under distinct keys: a rerun makes no calls.
+    fake_server.reset()
+    run(pytester, fake_server, "--llm-repeat=3").assert_outcomes(failed=1)
+    assert fake_server.requests == []
+
+
+def test_repeat_all_passing_samples_pass(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(2))
+    run(pytester, fake_server, "--llm-repeat=3").assert_outcomes(passed=2)
+    assert len(fake_server.requests) == 6
+
+
+# -- warnings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ROUTES)
+def test_warnings_as_errors_do_not_break_a_run(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, model: str
+) -> None:
+    fake_server.reply_map({"France": "Paris.", "Italy": "Milan"})
+    write_suite(ONE_PASS_ONE_FAIL)
+    result = run(pytester, fake_server, "-W", "error", model=model)
+    result.assert_outcomes(passed=1, failed=1)
+    assert "warning" not in result.stdout.str().lower()
+
+
+@pytest.mark.slow
+def test_warnings_as_errors_in_a_fresh_process(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    """A fresh interpreter imports litellm and builds its response types during the run."""
+    fake_server.reply_map({"France": "Paris.", "Italy": "Milan"})
+    write_suite(ONE_PASS_ONE_FAIL)
+    result = pytester.runpytest_subprocess(
+        "-W",
+        "error",
+        "--llm-model=openai/fake",
+        f"--llm-api-base={fake_server.base_url}",
+        f"--llm-cache-dir={pytester.path / 'cache'}",
+        "--llm-retries=0",
+        "--llm-timeout=10",
+        timeout=120,
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    assert len(fake_server.requests) == 2
