@@ -115,8 +115,8 @@ async def run_sample(
                 if response.cost is not None:
                     result.cost = (result.cost or 0.0) + response.cost
                 messages.append(response.message(k))
-                if not response.tool_calls or round_ == scenario.max_tool_rounds:
-                    break
+                # Every call gets its result, even on the last round: a conversation that goes
+                # on with unanswered calls is rejected by strict OpenAI-style servers.
                 for c in response.tool_calls:
                     n = tool_counts.get(c.name, 0)
                     tool_counts[c.name] = n + 1
@@ -124,6 +124,8 @@ async def run_sample(
                         Message("tool", tool_result(scenario, c.name, n), tool_call_id=c.id,
                                 name=c.name, turn=k)
                     )
+                if not response.tool_calls or round_ == scenario.max_tool_rounds:
+                    break
             turn_scores = _score(
                 (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario
             )

@@ -174,6 +174,8 @@ def scorer(name: str) -> Callable[[F], F]:
 
             def run(ctx: ScorerContext) -> Score:
                 s = fn(ctx)
+                if not isinstance(s, Score):
+                    raise TypeError(f"scorer {name!r} returned {type(s).__name__}, not Score")
                 if s.name:
                     return s
                 return Score(s.passed, s.reason, s.value, name, s.metadata)

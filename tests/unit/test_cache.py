@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from pytest_llmbench import cache as cache_module
 from pytest_llmbench.cache import CACHE_FORMAT, ResponseCache, cache_key
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.scoring.api import ToolCall

@@ -15,7 +15,6 @@ from pytest_llmbench.outcome import SampleResult, ScenarioResult
 from pytest_llmbench.report import failure
 from pytest_llmbench.report.failure import describe_failure
 from pytest_llmbench.report.safe import clip, plain
-from pytest_llmbench.results import writer
 from pytest_llmbench.results.stats import pass_at_k, percentile, summarize, wilson
 from pytest_llmbench.results.writer import dumps, scrub, secret_values, write_atomic
 from pytest_llmbench.scenario import Scenario, Turn
