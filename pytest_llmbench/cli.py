@@ -48,7 +48,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     try:
                         registry.build(ref.name, ref.args)
                     except (UnknownScorer, BadScorerArguments) as exc:
-                        raise LLMBenchError(f"{path}:{ref.line}: scenario {sc.id!r}: {exc}") from None
+                        raise LLMBenchError(
+                            f"{path}:{ref.line}: scenario {sc.id!r}: {exc}"
+                        ) from None
         except LLMBenchError as exc:
             bad += 1
             print(str(exc), file=sys.stderr)

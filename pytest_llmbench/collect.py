@@ -41,11 +41,11 @@ class SuiteFile(pytest.File):
 
         run = get_run(self.config)
         suite = load_suite(self.path)
-        models = run.model_specs()
+        models: list[ModelSpec | None] = [*run.model_specs()] or [None]
         for scenario in suite.scenarios:
             plan = build_plan(run, scenario)
             run.register_tags(scenario.tags)
-            for model in models or [None]:
+            for model in models:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
                 item = ScenarioItem.from_parent(self, name=name, plan=plan, model=model)
                 reason = run.skip_reason(item)
@@ -129,4 +129,8 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         model = f"[{self.model.name}]" if self.model is not None else ""
-        return self.path, self.scenario.line - 1, f"{self.scenario.suite}::{self.scenario.id}{model}"
+        return (
+            self.path,
+            self.scenario.line - 1,
+            f"{self.scenario.suite}::{self.scenario.id}{model}",
+        )

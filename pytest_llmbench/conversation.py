@@ -69,7 +69,9 @@ def _score(
         try:
             score = fn(ctx)
         except Exception as exc:  # a scorer bug must not pass for a model failure
-            raise ScorerCrashed(f"scorer {ref.describe()} crashed: {type(exc).__name__}: {exc}") from exc
+            raise ScorerCrashed(
+                f"scorer {ref.describe()} crashed: {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(score, Score):
             raise ScorerCrashed(f"scorer {ref.name} returned {type(score).__name__}, not Score")
         out.append(score)
@@ -121,8 +123,13 @@ async def run_sample(
                     n = tool_counts.get(c.name, 0)
                     tool_counts[c.name] = n + 1
                     messages.append(
-                        Message("tool", tool_result(scenario, c.name, n), tool_call_id=c.id,
-                                name=c.name, turn=k)
+                        Message(
+                            "tool",
+                            tool_result(scenario, c.name, n),
+                            tool_call_id=c.id,
+                            name=c.name,
+                            turn=k,
+                        )
                     )
                 if not response.tool_calls or round_ == scenario.max_tool_rounds:
                     break

@@ -26,7 +26,10 @@ class SuiteError(LLMBenchError):
 
 
 class InfrastructureError(LLMBenchError):
-    """The model could not be reached or answered nonsense (after retries): an *error*, not a fail."""
+    """The model could not be reached or answered nonsense, even after retries.
+
+    Reported as a pytest *error*, never as a failure of the model.
+    """
 
 
 class CacheMiss(InfrastructureError):

@@ -94,40 +94,119 @@ def _choice(choices: tuple[str, ...]) -> Any:
 
 def add_options(parser: pytest.Parser) -> None:
     g = parser.getgroup("llmbench", "pytest-llmbench: LLM scenario suites")
-    g.addoption("--llm-model", dest="llm_model", action="append", type=_model, metavar="MODEL",
-                help="litellm model to test, e.g. openai/gpt-4o-mini; repeat to compare models "
-                     "(ini: llm_model; env: LLMBENCH_MODEL)")
-    g.addoption("--llm-api-base", dest="llm_api_base", type=_api_base, metavar="URL",
-                help="API base URL for the model, e.g. http://127.0.0.1:8000/v1")
-    g.addoption("--llm-suite", dest="llm_suite", action="append", metavar="NAME",
-                help="run a suite shipped in the package (e.g. examples, rules); repeatable")
-    g.addoption("--llm-concurrency", dest="llm_concurrency", type=_positive_int, metavar="N",
-                help="calls in flight per model backend (default 32)")
-    g.addoption("--llm-rpm", dest="llm_rpm", type=_positive_float, metavar="N",
-                help="at most N requests per minute per model backend")
-    g.addoption("--llm-timeout", dest="llm_timeout", type=_positive_float, metavar="SECONDS",
-                help="timeout of one model call (default 120)")
-    g.addoption("--llm-retries", dest="llm_retries", type=_non_negative_int, metavar="N",
-                help="retries of a failed call on rate limits, 5xx, timeouts (default 4)")
-    g.addoption("--llm-temperature", dest="llm_temperature", type=_temperature, metavar="T",
-                help="sampling temperature (overrides suite params)")
-    g.addoption("--llm-max-tokens", dest="llm_max_tokens", type=_positive_int, metavar="N",
-                help="maximum tokens per reply (overrides suite params)")
-    g.addoption("--llm-seed", dest="llm_seed", type=_int, metavar="N",
-                help="sampling seed sent to the model (overrides suite params)")
-    g.addoption("--llm-repeat", dest="llm_repeat", type=_positive_int, metavar="N",
-                help="samples per scenario; a scenario passes when all pass (pass@k reported)")
-    g.addoption("--llm-cache", dest="llm_cache", type=_choice(CACHE_MODES), metavar="MODE",
-                help="response cache: readwrite (default), read, write, off, replay (a miss is "
-                     "an error; no network)")
-    g.addoption("--llm-cache-dir", dest="llm_cache_dir", metavar="DIR",
-                help="response cache folder (default .pytest_cache/llmbench)")
-    g.addoption("--llm-scoring", dest="llm_scoring", type=_choice(SCORING_MODES), metavar="MODE",
-                help="official (default) or strict scoring for benchmark scorers")
-    g.addoption("--llm-results", dest="llm_results", metavar="PATH",
-                help="write the run's results JSON to PATH")
-    g.addoption("--llm-progress", dest="llm_progress", type=_choice(("auto", "on", "off")),
-                metavar="WHEN", help="progress bar: auto (on a TTY, default), on, off")
+    g.addoption(
+        "--llm-model",
+        dest="llm_model",
+        action="append",
+        type=_model,
+        metavar="MODEL",
+        help="litellm model to test, e.g. openai/gpt-4o-mini; repeat to compare models "
+        "(ini: llm_model; env: LLMBENCH_MODEL)",
+    )
+    g.addoption(
+        "--llm-api-base",
+        dest="llm_api_base",
+        type=_api_base,
+        metavar="URL",
+        help="API base URL for the model, e.g. http://127.0.0.1:8000/v1",
+    )
+    g.addoption(
+        "--llm-suite",
+        dest="llm_suite",
+        action="append",
+        metavar="NAME",
+        help="run a suite shipped in the package (e.g. examples, rules); repeatable",
+    )
+    g.addoption(
+        "--llm-concurrency",
+        dest="llm_concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="calls in flight per model backend (default 32)",
+    )
+    g.addoption(
+        "--llm-rpm",
+        dest="llm_rpm",
+        type=_positive_float,
+        metavar="N",
+        help="at most N requests per minute per model backend",
+    )
+    g.addoption(
+        "--llm-timeout",
+        dest="llm_timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="timeout of one model call (default 120)",
+    )
+    g.addoption(
+        "--llm-retries",
+        dest="llm_retries",
+        type=_non_negative_int,
+        metavar="N",
+        help="retries of a failed call on rate limits, 5xx, timeouts (default 4)",
+    )
+    g.addoption(
+        "--llm-temperature",
+        dest="llm_temperature",
+        type=_temperature,
+        metavar="T",
+        help="sampling temperature (overrides suite params)",
+    )
+    g.addoption(
+        "--llm-max-tokens",
+        dest="llm_max_tokens",
+        type=_positive_int,
+        metavar="N",
+        help="maximum tokens per reply (overrides suite params)",
+    )
+    g.addoption(
+        "--llm-seed",
+        dest="llm_seed",
+        type=_int,
+        metavar="N",
+        help="sampling seed sent to the model (overrides suite params)",
+    )
+    g.addoption(
+        "--llm-repeat",
+        dest="llm_repeat",
+        type=_positive_int,
+        metavar="N",
+        help="samples per scenario; a scenario passes when all pass (pass@k reported)",
+    )
+    g.addoption(
+        "--llm-cache",
+        dest="llm_cache",
+        type=_choice(CACHE_MODES),
+        metavar="MODE",
+        help="response cache: readwrite (default), read, write, off, replay (a miss is "
+        "an error; no network)",
+    )
+    g.addoption(
+        "--llm-cache-dir",
+        dest="llm_cache_dir",
+        metavar="DIR",
+        help="response cache folder (default .pytest_cache/llmbench)",
+    )
+    g.addoption(
+        "--llm-scoring",
+        dest="llm_scoring",
+        type=_choice(SCORING_MODES),
+        metavar="MODE",
+        help="official (default) or strict scoring for benchmark scorers",
+    )
+    g.addoption(
+        "--llm-results",
+        dest="llm_results",
+        metavar="PATH",
+        help="write the run's results JSON to PATH",
+    )
+    g.addoption(
+        "--llm-progress",
+        dest="llm_progress",
+        type=_choice(("auto", "on", "off")),
+        metavar="WHEN",
+        help="progress bar: auto (on a TTY, default), on, off",
+    )
     parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
     parser.addini("llm_api_base", "API base URL for the model")
     parser.addini("llm_concurrency", "calls in flight per model backend", default="32")

@@ -16,7 +16,7 @@ class SampleResult:
     turn_scores: list[list[Score]] = field(default_factory=list)
     conversation_scores: list[Score] = field(default_factory=list)
     error: str | None = None
-    usage: Usage = Usage()
+    usage: Usage = field(default_factory=Usage)
     cost: float | None = None
     latency_s: float = 0.0
     calls: int = 0
@@ -44,7 +44,7 @@ class SampleResult:
         return self.calls > 0 and self.cache_hits == self.calls
 
     def scores_json(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for i, turn in enumerate(self.turn_scores):
             out.extend({**s.to_json(), "turn": i} for s in turn)
         out.extend({**s.to_json(), "turn": None} for s in self.conversation_scores)

@@ -24,6 +24,8 @@ def suite_paths(names: tuple[str, ...]) -> list[Path]:
         path = root / name
         if not path.is_dir() or not any(path.rglob("*.llmbench.yaml")):
             known = ", ".join(available()) or "none"
-            raise pytest.UsageError(f"--llm-suite={name}: no such packaged suite (available: {known})")
+            raise pytest.UsageError(
+                f"--llm-suite={name}: no such packaged suite (available: {known})"
+            )
         out.append(path)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
+
 import pytest
 
 from pytest_llmbench import envdefaults

@@ -100,7 +100,9 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
     """Load and validate one suite file; every problem is a ``SuiteError`` with file and line."""
     data = load_yaml(path, text)
     if not isinstance(data, LineDict):
-        raise SuiteError(path, line_of(data, 1), "a suite file must be a mapping with 'suite' and 'scenarios'")
+        raise SuiteError(
+            path, line_of(data, 1), "a suite file must be a mapping with 'suite' and 'scenarios'"
+        )
     _validate(path, data)
     defaults: Mapping[str, Any] = data.get("defaults") or {}
     name = str(data["suite"])
@@ -135,7 +137,9 @@ def _validate(path: Path, data: LineDict) -> None:
     for raw in data.get("scenarios") or []:
         if isinstance(raw, dict) and "id" in raw:
             if "user" in raw and "turns" in raw:
-                raise SuiteError(path, line_of(raw), "give either 'user' or 'turns', not both", raw["id"])
+                raise SuiteError(
+                    path, line_of(raw), "give either 'user' or 'turns', not both", raw["id"]
+                )
             if "user" not in raw and "turns" not in raw:
                 raise SuiteError(path, line_of(raw), "no 'user' message and no 'turns'", raw["id"])
     error = best_match(validator("suite").iter_errors(data))
@@ -150,7 +154,12 @@ def _validate(path: Path, data: LineDict) -> None:
         except (KeyError, IndexError, TypeError):
             break
         line = line_of(node, line)
-        if isinstance(node, dict) and "id" in node and scenario is None and isinstance(node["id"], str):
+        if (
+            isinstance(node, dict)
+            and "id" in node
+            and scenario is None
+            and isinstance(node["id"], str)
+        ):
             scenario = node["id"]
     where = "/".join(str(p) for p in error.absolute_path) or "<top>"
     raise SuiteError(path, line, f"{where}: {error.message}", scenario)
@@ -184,7 +193,8 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
         turns: tuple[Turn, ...] = (Turn(raw["user"], (), line),)
     else:
         turns = tuple(
-            Turn(t["user"], _scorers(path, t.get("expect"), sid), line_of(t, line)) for t in raw["turns"]
+            Turn(t["user"], _scorers(path, t.get("expect"), sid), line_of(t, line))
+            for t in raw["turns"]
         )
     params = {**(defaults.get("params") or {}), **(raw.get("params") or {})}
     tags = tuple(dict.fromkeys([*(defaults.get("tags") or ()), *(raw.get("tags") or ())]))
@@ -194,7 +204,12 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
     tool_names = {t["function"]["name"] for t in tools}
     for name in tool_results:
         if name not in tool_names:
-            raise SuiteError(path, line_of(tool_results, line), f"tool_results names undeclared tool {name!r}", sid)
+            raise SuiteError(
+                path,
+                line_of(tool_results, line),
+                f"tool_results names undeclared tool {name!r}",
+                sid,
+            )
     scenario = Scenario(
         id=sid,
         suite=suite,
@@ -216,7 +231,9 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
         reference_fail=_references(path, raw, "fail", len(turns)),
     )
     if not scenario.all_scorer_refs():
-        raise SuiteError(path, line, "no scorers: add 'expect', 'expect_each_turn' or a turn 'expect'", sid)
+        raise SuiteError(
+            path, line, "no scorers: add 'expect', 'expect_each_turn' or a turn 'expect'", sid
+        )
     return scenario
 
 
@@ -238,7 +255,9 @@ def _references(path: Path, raw: LineDict, kind: str, n_turns: int) -> tuple[Ref
                     sid,
                 )
             turns_raw = list(conv)
-        out.append(tuple(_turn_reply(path, where, sid, f"reference.{kind}[{i}]", t) for t in turns_raw))
+        out.append(
+            tuple(_turn_reply(path, where, sid, f"reference.{kind}[{i}]", t) for t in turns_raw)
+        )
     return tuple(out)
 
 
@@ -254,9 +273,13 @@ def _turn_reply(path: Path, line: int, sid: str, where: str, raw: Any) -> tuple[
             calls = []
             for c in step.get("tool_calls") or ():
                 if not isinstance(c, dict) or "name" not in c:
-                    raise SuiteError(path, line_of(c, line), f"{where}: a tool call needs a 'name'", sid)
+                    raise SuiteError(
+                        path, line_of(c, line), f"{where}: a tool call needs a 'name'", sid
+                    )
                 args = c.get("arguments", {})
-                calls.append(RefCall(c["name"], args if isinstance(args, str) else json.dumps(args)))
+                calls.append(
+                    RefCall(c["name"], args if isinstance(args, str) else json.dumps(args))
+                )
             content = step.get("content")
             if content is not None and not isinstance(content, str):
                 raise SuiteError(path, line_of(step, line), f"{where}: 'content' must be text", sid)
@@ -275,5 +298,7 @@ def _turn_reply(path: Path, line: int, sid: str, where: str, raw: Any) -> tuple[
     if out[-1].tool_calls:
         # The loop feeds tool results back and asks again, so a reply ending in calls would
         # leave the reference model with nothing to say.
-        raise SuiteError(path, line, f"{where}: the last step of a reply must be text, not tool calls", sid)
+        raise SuiteError(
+            path, line, f"{where}: the last step of a reply must be text, not tool calls", sid
+        )
     return tuple(out)

@@ -62,7 +62,7 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
         except (OSError, UnicodeDecodeError) as exc:
             raise SuiteError(path, 0, f"cannot read file: {exc}") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0

@@ -17,7 +17,7 @@ os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from tests.servers.openai_server import FakeOpenAIServer  # noqa: E402
+from tests.servers.openai_server import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

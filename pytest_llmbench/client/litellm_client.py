@@ -75,17 +75,19 @@ def _warm_up(litellm: Any) -> None:
 
 
 def _register_builtin_provider(litellm: Any) -> None:
-    from litellm import CustomLLM
+    from litellm.llms.custom_llm import CustomLLM
     from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, ModelResponse
 
     class BuiltinModels(CustomLLM):  # type: ignore[misc]
-        async def acompletion(self, model: str, messages: list[dict[str, Any]], *args: Any,
-                              **kwargs: Any) -> Any:
+        async def acompletion(
+            self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any
+        ) -> Any:
             headers = kwargs.get("headers") or {}
             step = reply_for(model, messages, headers)
             calls = [
                 ChatCompletionMessageToolCall(
-                    id=f"call_{i}", type="function",
+                    id=f"call_{i}",
+                    type="function",
                     function=Function(name=c.name, arguments=c.arguments),
                 )
                 for i, c in enumerate(step.tool_calls)
@@ -104,9 +106,7 @@ def _register_builtin_provider(litellm: Any) -> None:
     litellm.custom_provider_map = [
         item for item in litellm.custom_provider_map if item.get("provider") != BUILTIN_PROVIDER
     ] + [{"provider": BUILTIN_PROVIDER, "custom_handler": handler}]
-    litellm._custom_providers = list(
-        {*getattr(litellm, "_custom_providers", []), BUILTIN_PROVIDER}
-    )
+    litellm._custom_providers = list({*getattr(litellm, "_custom_providers", []), BUILTIN_PROVIDER})
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -221,4 +221,3 @@ class LiteLLMClient:
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-

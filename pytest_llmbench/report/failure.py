@@ -57,5 +57,7 @@ def _transcript(sample: SampleResult) -> list[str]:
         body = text.replace("\n", "\n" + " " * len(prefix))
         out.append(prefix + body if text or not m.tool_calls else prefix.rstrip())
         for c in m.tool_calls:
-            out.append(f"{' ' * len(prefix)}→ call {plain(c.name)}({clip(plain(c.arguments), 500)})")
+            out.append(
+                f"{' ' * len(prefix)}→ call {plain(c.name)}({clip(plain(c.arguments), 500)})"
+            )
     return out

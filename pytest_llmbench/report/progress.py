@@ -59,4 +59,3 @@ def wait_with_progress(run: BenchRun, future: concurrent.futures.Future[T]) -> T
                 except concurrent.futures.TimeoutError:
                     done, total = run.progress_counts()
                     bar.update(task, completed=done, total=total)
-

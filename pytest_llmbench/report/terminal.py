@@ -30,8 +30,19 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
     for col in ("suite", "model"):
         table.add_column(col, overflow="fold")
-    for col in ("pass", "fail", "error", "skip", "pass rate [95% CI]", *(["pass@k"] if show_k
-                else []), "tokens in/out", "cost", "cached", "p50", "p95"):
+    for col in (
+        "pass",
+        "fail",
+        "error",
+        "skip",
+        "pass rate [95% CI]",
+        *(["pass@k"] if show_k else []),
+        "tokens in/out",
+        "cost",
+        "cached",
+        "p50",
+        "p95",
+    ):
         table.add_column(col, justify="right", no_wrap=True)
     for g in summary:
         cells: list[Any] = [
@@ -45,9 +56,7 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
         ]
         if show_k:
             pk = g.get("pass_at_k")
-            cells.append(
-                " ".join(f"@{k}:{100 * v:.0f}%" for k, v in pk.items()) if pk else "—"
-            )
+            cells.append(" ".join(f"@{k}:{100 * v:.0f}%" for k, v in pk.items()) if pk else "—")
         cost = g["cost"]
         cells += [
             f"{g['prompt_tokens']}/{g['completion_tokens']}",
@@ -60,14 +69,18 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
     buf = io.StringIO()
     # A wide virtual console lets the table take its natural width instead of folding every
     # cell into a column of letters on an 80-column CI log.
-    console = Console(file=buf, width=max(width, 240), force_terminal=color,
-                      color_system="standard" if color else None, highlight=False)
+    console = Console(
+        file=buf,
+        width=max(width, 240),
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
     console.print(table)
     return buf.getvalue()
 
 
-def write_summary(config: pytest.Config, summary: list[dict[str, Any]],
-                  notes: list[str]) -> None:
+def write_summary(config: pytest.Config, summary: list[dict[str, Any]], notes: list[str]) -> None:
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if tr is None or not summary:
         return

@@ -21,7 +21,7 @@ class ResultsCollector:
         keep = []
         for entry in props:
             if isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == PAYLOAD_KEY:
-                payload = entry[1]
+                payload: dict[str, Any] = entry[1]  # type: ignore[assignment]
                 self.items.append(payload["item"])
                 self.rows.extend(payload["rows"])
             else:

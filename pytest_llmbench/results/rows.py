@@ -25,29 +25,41 @@ def item_payload(item: ScenarioItem, outcome: str) -> dict[str, Any]:
     result = item.result
     rows: list[dict[str, Any]] = []
     if result is None:
-        rows.append({
-            **base, "sample": 0, "outcome": "skipped" if outcome == "skipped" else "error",
-            "scores": [], "transcript": [], "usage": _usage(0, 0), "cost": None,
-            "latency_s": 0.0, "cached": False, "calls": 0, "error": None,
-            "skip_reason": item.skip_reason,
-        })
+        rows.append(
+            {
+                **base,
+                "sample": 0,
+                "outcome": "skipped" if outcome == "skipped" else "error",
+                "scores": [],
+                "transcript": [],
+                "usage": _usage(0, 0),
+                "cost": None,
+                "latency_s": 0.0,
+                "cached": False,
+                "calls": 0,
+                "error": None,
+                "skip_reason": item.skip_reason,
+            }
+        )
     else:
         for r in result.samples:
-            rows.append({
-                **base,
-                "sample": r.sample,
-                "outcome": r.outcome,
-                "scores": r.scores_json(),
-                "transcript": r.transcript_json(),
-                "usage": _usage(r.usage.prompt_tokens, r.usage.completion_tokens),
-                "cost": r.cost,
-                "latency_s": round(r.latency_s, 6),
-                "cached": r.cached,
-                "calls": r.calls,
-                "error": r.error,
-                "reference": r.reference,
-                "stopped_at_turn": r.stopped_at_turn,
-            })
+            rows.append(
+                {
+                    **base,
+                    "sample": r.sample,
+                    "outcome": r.outcome,
+                    "scores": r.scores_json(),
+                    "transcript": r.transcript_json(),
+                    "usage": _usage(r.usage.prompt_tokens, r.usage.completion_tokens),
+                    "cost": r.cost,
+                    "latency_s": round(r.latency_s, 6),
+                    "cached": r.cached,
+                    "calls": r.calls,
+                    "error": r.error,
+                    "reference": r.reference,
+                    "stopped_at_turn": r.stopped_at_turn,
+                }
+            )
     return {
         "item": {**base, "outcome": outcome, "has_references": s.has_references},
         "rows": rows,

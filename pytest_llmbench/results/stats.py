@@ -47,8 +47,14 @@ def summarize(items: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[d
         if key not in groups:
             order.append(key)
             groups[key] = {
-                "suite": suite, "model": model, "scenarios": 0, "passed": 0, "failed": 0,
-                "errors": 0, "skipped": 0, "no_references": 0,
+                "suite": suite,
+                "model": model,
+                "scenarios": 0,
+                "passed": 0,
+                "failed": 0,
+                "errors": 0,
+                "skipped": 0,
+                "no_references": 0,
             }
         return groups[key]
 

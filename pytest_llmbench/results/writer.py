@@ -54,8 +54,9 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def build_document(run_info: dict[str, Any], rows: list[dict[str, Any]],
-                   summary: list[dict[str, Any]]) -> dict[str, Any]:
+def build_document(
+    run_info: dict[str, Any], rows: list[dict[str, Any]], summary: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
         "run": run_info,

@@ -95,7 +95,10 @@ class ScorerRegistry:
             raise UnknownScorer(f"unknown scorer {name!r}{hint}") from None
 
     def build(self, name: str, args: Any) -> ScoreFn:
-        """Call the factory with YAML arguments: a mapping is keywords, null none, else one value."""
+        """Call the factory with YAML arguments.
+
+        A mapping gives keywords, null no arguments, anything else one positional argument.
+        """
         factory = self.get(name)
         if isinstance(args, dict):
             call_args: tuple[Any, ...] = ()
@@ -108,7 +111,9 @@ class ScorerRegistry:
         try:
             sig.bind(*call_args, **kwargs)
         except TypeError as exc:
-            raise BadScorerArguments(f"bad arguments for scorer {name!r}: {exc}; expected {name}{sig}") from None
+            raise BadScorerArguments(
+                f"bad arguments for scorer {name!r}: {exc}; expected {name}{sig}"
+            ) from None
         try:
             return factory(*call_args, **kwargs)
         except (TypeError, ValueError) as exc:

@@ -122,7 +122,7 @@ def test_pass_and_fail_against_scripted_replies(
     write_suite(ONE_PASS_ONE_FAIL)
     result = run(pytester, fake_server, model=model)
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*FAILED*wrong*", "*expected reply to contain 'Rome'*"])
+    result.stdout.fnmatch_lines(["*expected reply to contain 'Rome'*", "*FAILED*wrong*"])
     reqs = fake_server.requests
     assert len(reqs) == 2
     assert {r["model"] for r in reqs} == {"fake"}

@@ -30,7 +30,11 @@ def test_reference_passes_and_violate_fails_every_shipped_scenario(
     n = _scenarios_with_references(suite)
     assert n > 0, f"suite {suite} has no scenario with both pass and fail references"
     ref = pytester.runpytest(
-        str(SUITES / suite), "--llm-model=llmbench/reference", "--llm-results=ref.json", "-W", "error"
+        str(SUITES / suite),
+        "--llm-model=llmbench/reference",
+        "--llm-results=ref.json",
+        "-W",
+        "error",
     )
     ref.assert_outcomes(passed=n)
     bad = pytester.runpytest(
@@ -138,8 +142,13 @@ def test_results_file_is_written_under_xdist_by_the_controller(
     suite = SUITES / "examples"
     n = _scenarios_with_references("examples")
     result = pytester.runpytest_subprocess(
-        str(suite), "-n", "2", "--llm-model=llmbench/reference", "--llm-results=x.json",
-        "-p", "no:benchmark",  # pytest-benchmark, where installed, refuses to run under xdist
+        str(suite),
+        "-n",
+        "2",
+        "--llm-model=llmbench/reference",
+        "--llm-results=x.json",
+        "-p",
+        "no:benchmark",  # pytest-benchmark, where installed, refuses to run under xdist
     )
     result.assert_outcomes(passed=n)
     doc = json.loads((pytester.path / "x.json").read_text())

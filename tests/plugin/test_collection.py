@@ -140,18 +140,32 @@ def test_junitxml_has_one_testcase_per_scenario(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{contans: hi}]\n",
-         "demo.llmbench.yaml:5: scenario 'a': unknown scorer 'contans' (did you mean 'contains'?)"),
-        ("suite: demo\nscenarios:\n  - id: a\n    user: 'hi\n",
-         "demo.llmbench.yaml:*: invalid YAML*"),
-        ("suite: demo\nscenarios:\n  - id: a\n    usr: hi\n    expect: [exact]\n",
-         "demo.llmbench.yaml:3: scenario 'a': no 'user' message and no 'turns'"),
-        ("suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{max_words: -1}]\n",
-         "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'max_words'*"),
-        ("suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{regex: '(('}]\n",
-         "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'regex'*"),
-        ("suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{contains: {txt: x}}]\n",
-         "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'contains'*"),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{contans: hi}]\n",
+            "demo.llmbench.yaml:5: scenario 'a': unknown scorer 'contans'"
+            " (did you mean 'contains'?)",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    user: 'hi\n",
+            "demo.llmbench.yaml:*: invalid YAML*",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    usr: hi\n    expect: [exact]\n",
+            "demo.llmbench.yaml:3: scenario 'a': no 'user' message and no 'turns'",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{max_words: -1}]\n",
+            "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'max_words'*",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{regex: '(('}]\n",
+            "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'regex'*",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    user: hi\n"
+            "    expect: [{contains: {txt: x}}]\n",
+            "demo.llmbench.yaml:5: scenario 'a': bad arguments for scorer 'contains'*",
+        ),
     ],
 )
 def test_malformed_suite_is_one_collection_error(
@@ -172,9 +186,7 @@ def test_malformed_suite_with_continue_on_collection_errors_keeps_others(
 ) -> None:
     write_suite("suite: demo\nscenarios: []\n")
     write_suite(SUITE, name="other.llmbench.yaml")
-    result = pytester.runpytest(
-        "--llm-model=llmbench/reference", "--continue-on-collection-errors"
-    )
+    result = pytester.runpytest("--llm-model=llmbench/reference", "--continue-on-collection-errors")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["demo.llmbench.yaml:2: scenarios: [[][]] should be non-empty*"])
 
@@ -190,4 +202,6 @@ def test_packaged_suite_by_name(pytester: pytest.Pytester) -> None:
 def test_unknown_packaged_suite_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--llm-suite=nope", "--llm-model=llmbench/reference")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--llm-suite=nope: no such packaged suite (available: *examples*"])
+    result.stderr.fnmatch_lines(
+        ["*--llm-suite=nope: no such packaged suite (available: *examples*"]
+    )

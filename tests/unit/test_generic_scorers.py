@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
+
 from pytest_llmbench.scorers import structured, text, tools
 from pytest_llmbench.scorers._match import quote, word_count
-
 from pytest_llmbench.scoring.api import Level, Message, Score, ScorerContext, ToolCall
 from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry, UnknownScorer
 

@@ -1,0 +1,138 @@
+"""The installed package: plugin import cost, entry points, and what the wheel carries."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("litellm", "rich", "jsonschema", "huggingface_hub", "aiohttp", "tenacity", "openai")
+
+
+def test_importing_the_plugin_imports_nothing_heavy() -> None:
+    code = (
+        "import json, sys; import pytest_llmbench.plugin; "
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_a_run_without_llm_items_never_imports_litellm(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_plain="""
+        import sys
+
+        def test_no_litellm():
+            assert "litellm" not in sys.modules
+            assert "rich" not in sys.modules
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_entry_point_and_console_script_are_registered() -> None:
+    from importlib import metadata
+
+    dist = metadata.distribution("pytest-llmbench")
+    eps = {(e.group, e.name): e.value for e in dist.entry_points}
+    assert eps[("pytest11", "llmbench")] == "pytest_llmbench.plugin"
+    assert eps[("console_scripts", "llmbench")] == "pytest_llmbench.cli:main"
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest_llmbench.cli", "suites"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.startswith("examples\t")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("pytest_llmbench-*.whl")
+    return found
+
+
+@pytest.mark.slow
+def test_wheel_carries_suites_scorers_and_schemas(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "pytest_llmbench/plugin.py",
+        "pytest_llmbench/py.typed",
+        "pytest_llmbench/schema/suite.schema.json",
+        "pytest_llmbench/schema/results.schema.json",
+        "pytest_llmbench/scorers/text.py",
+        "pytest_llmbench/scorers/tools.py",
+        "pytest_llmbench/suites/examples/basics.llmbench.yaml",
+    }
+    assert expected <= names
+    suite_files = {n for n in names if n.endswith(".llmbench.yaml")}
+    repo_suites = {
+        "pytest_llmbench/suites/" + str(p.relative_to(REPO / "suites"))
+        for p in (REPO / "suites").rglob("*.llmbench.yaml")
+    }
+    assert suite_files == repo_suites
+    assert not any(n.startswith("tests/") for n in names)
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_a_packaged_suite_without_a_checkout(
+    wheel: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import pytest_llmbench.suites as s; print(s.__file__)"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(target))
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--llm-suite=examples",
+            "--llm-model=llmbench/reference",
+            "-q",
+        ],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout
