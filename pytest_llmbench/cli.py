@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pytest_llmbench import __version__
 from pytest_llmbench.errors import LLMBenchError
@@ -81,7 +82,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print a published JSON Schema")
     p.add_argument("which", choices=("suite", "results"))
     p.set_defaults(func=_cmd_schema)
+    _add_family_verbs(sub)
     return parser
+
+
+FAMILY_VERBS = {
+    "import": "convert official benchmark data into suite files",
+    "rescore": "score existing model outputs with a benchmark's scorers",
+    "generate": "generate fresh benchmark items",
+}
+
+
+def _add_family_verbs(sub: Any) -> None:
+    """``llmbench <verb> <family> ...``: each family module declares the verbs it supports."""
+    from pytest_llmbench.families import FAMILIES, family_module
+
+    for verb, text in FAMILY_VERBS.items():
+        families = sub.add_parser(verb, help=text).add_subparsers(
+            dest="family", required=True, metavar="BENCHMARK"
+        )
+        for family in FAMILIES:
+            mod = family_module(family, "cli")
+            command = getattr(mod, "COMMANDS", {}).get(verb) if mod is not None else None
+            if command is not None:
+                p = families.add_parser(family, help=command.help)
+                command.configure(p)
+                p.set_defaults(func=command.run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

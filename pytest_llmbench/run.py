@@ -39,6 +39,7 @@ class BenchRun:
         self._known_tags: set[str] = set()
         self.collector: ResultsCollector | None = None
         self.summary: list[dict[str, Any]] = []
+        self.aggregates: dict[str, dict[str, Any]] = {}
         self.results_path: Path | None = None
         self.session: pytest.Session | None = None
         if not self.is_worker:
@@ -168,7 +169,10 @@ class BenchRun:
             return
         from pytest_llmbench.results.stats import summarize
 
+        from pytest_llmbench.families import aggregates
+
         self.summary = summarize(self.collector.items, self.collector.rows)
+        self.aggregates = aggregates(self.collector.rows)
         if self.settings.results is not None:
             self.results_path = self.write_results()
 
@@ -178,6 +182,7 @@ class BenchRun:
 
         assert self.collector is not None and self.settings.results is not None
         document = build_document(run_info(self), self.collector.rows, self.summary)
+        document["aggregates"] = self.aggregates
         self.config.hook.pytest_llmbench_results_ready(config=self.config, results=document)
         path = self.settings.results
         write_atomic(path, dumps(document))
@@ -196,4 +201,6 @@ class BenchRun:
             notes.append(f"llmbench: {no_refs} scenario item(s) have no reference replies")
         if self.results_path is not None:
             notes.append(f"llmbench: results written to {self.results_path}")
-        write_summary(self.config, self.summary, notes)
+        from pytest_llmbench.families import render_aggregates
+
+        write_summary(self.config, self.summary, render_aggregates(self.aggregates) + notes)

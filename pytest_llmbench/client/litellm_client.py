@@ -86,7 +86,7 @@ def _register_builtin_provider(litellm: Any) -> None:
             step = reply_for(model, messages, headers)
             calls = [
                 ChatCompletionMessageToolCall(
-                    id=f"call_{i}",
+                    id=f"call_{len(messages)}_{i}",  # unique within the conversation
                     type="function",
                     function=Function(name=c.name, arguments=c.arguments),
                 )

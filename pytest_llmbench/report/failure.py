@@ -17,10 +17,15 @@ MAX_MESSAGE = 2000
 def describe_failure(item: ScenarioItem, result: ScenarioResult) -> str:
     s = item.scenario
     model = item.model.name if item.model else "?"
-    lines = [f"{s.path.name}:{s.line}: scenario {s.id!r} failed with {model}"]
+    failing = [x for x in result.samples if not x.passed]
+    first = next((line.strip().lstrip("✗ ") for x in failing for line in _scores(x)), "")
+    # The first line is what pytest's short summary shows: make it the first reason.
+    lines = [
+        first or f"scenario {s.id!r} failed",
+        f"{s.path.name}:{s.line}: scenario {s.id!r} with {model}",
+    ]
     if result.expect_failure:
         lines.append("(llmbench/violate: every reference.fail reply failed, as it must)")
-    failing = [x for x in result.samples if not x.passed]
     for sample in failing:
         label = f"sample {sample.sample}" + (f" ({sample.reference})" if sample.reference else "")
         lines.append("")

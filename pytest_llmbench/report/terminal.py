@@ -67,6 +67,10 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
         ]
         table.add_row(*cells)
     buf = io.StringIO()
+    tables: list[Any] = [table]
+    models = list(dict.fromkeys(g["model"] for g in summary if g["model"]))
+    if len(models) > 1:
+        tables.append(_comparison(summary, models))
     # A wide virtual console lets the table take its natural width instead of folding every
     # cell into a column of letters on an 80-column CI log.
     console = Console(
@@ -76,8 +80,29 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
         color_system="standard" if color else None,
         highlight=False,
     )
-    console.print(table)
+    for t in tables:
+        console.print(t)
     return buf.getvalue()
+
+
+def _comparison(summary: list[dict[str, Any]], models: list[str]) -> Any:
+    """Suites down, models across: pass rates side by side."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, title="pass rate by model", title_justify="left")
+    table.add_column("suite")
+    for m in models:
+        table.add_column(Text(m), justify="right", no_wrap=True)
+    by_key = {(g["suite"], g["model"]): g for g in summary}
+    for suite in dict.fromkeys(g["suite"] for g in summary):
+        cells: list[Any] = [Text(suite)]
+        for m in models:
+            g = by_key.get((suite, m))
+            cells.append(_fmt_rate(g) if g is not None else "—")
+        table.add_row(*cells)
+    return table
 
 
 def write_summary(config: pytest.Config, summary: list[dict[str, Any]], notes: list[str]) -> None:

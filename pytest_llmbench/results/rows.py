@@ -21,6 +21,7 @@ def item_payload(item: ScenarioItem, outcome: str) -> dict[str, Any]:
         "file": str(s.path),
         "line": s.line,
         "tags": list(s.tags),
+        "metadata": dict(s.metadata),
     }
     result = item.result
     rows: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import inspect
 from collections.abc import Iterable
 from importlib import metadata
@@ -21,6 +22,11 @@ BUNDLED_MODULES = (
     "pytest_llmbench.scorers.text",
     "pytest_llmbench.scorers.structured",
     "pytest_llmbench.scorers.tools",
+    "pytest_llmbench.scorers.rules",
+    "pytest_llmbench.scorers.sysbench",
+    "pytest_llmbench.scorers.toolbh",
+    "pytest_llmbench.scorers.statqa",
+    "pytest_llmbench.scorers.multihop",
 )
 ENTRY_POINT_GROUP = "pytest_llmbench.scorers"
 
@@ -63,7 +69,9 @@ class ScorerRegistry:
         if not self._bundled_loaded:
             self._bundled_loaded = True
             for m in self._modules:
-                self.add_module(m)
+                # Benchmark families are optional modules; a present but broken one still fails.
+                if importlib.util.find_spec(m) is not None:
+                    self.add_module(m)
 
     def _load_entry_points(self) -> None:
         if self._entry_points_loaded:

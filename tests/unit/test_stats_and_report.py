@@ -286,7 +286,9 @@ def test_describe_failure_never_prints_raw_control_codes() -> None:
     assert "\x9b" not in text
     assert "\\x1b[31m" in text  # shown, but harmless
     lines = text.splitlines()
-    assert lines[0] == "demo.llmbench.yaml:12: scenario 'capital' failed with openai/gpt-x"
+    # First line: the first failing reason (what pytest's short summary shows); then where.
+    assert lines[0] == "turn 0 contains: expected \\x1b[31mParis"
+    assert lines[1] == "demo.llmbench.yaml:12: scenario 'capital' with openai/gpt-x"
     assert "── sample 0 (fail[0]) " in text
     assert "  ✗ turn 0 contains: expected \\x1b[31mParis" in lines
     assert "  ✗ conversation not_contains: said \\x1b[2J\\x1b[31m" in lines
