@@ -167,9 +167,8 @@ class BenchRun:
         self.close()
         if self.collector is None:
             return
-        from pytest_llmbench.results.stats import summarize
-
         from pytest_llmbench.families import aggregates
+        from pytest_llmbench.results.stats import summarize
 
         self.summary = summarize(self.collector.items, self.collector.rows)
         self.aggregates = aggregates(self.collector.rows)
