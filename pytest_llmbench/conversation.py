@@ -96,6 +96,7 @@ async def run_sample(
     messages: list[Message] = []
     if scenario.system is not None:
         messages.append(Message("system", scenario.system))
+    messages.extend(scenario.history)
     tool_counts: dict[str, int] = {}
     try:
         for k, turn in enumerate(scenario.turns):

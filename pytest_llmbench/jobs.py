@@ -22,9 +22,10 @@ async def run_scenario(
     if builtin in ("reference", "violate"):
         refs = scenario.reference_pass if builtin == "reference" else scenario.reference_fail
         kind = "pass" if builtin == "reference" else "fail"
+        history_users = sum(1 for m in scenario.history if m.role == "user")
 
         async def replay(i: int) -> SampleResult:
-            token = register_script(refs[i])
+            token = register_script(refs[i], history_users)
             try:
                 r = await run_sample(plan, model, i, engine.call, settings.scoring, params, token)
             finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.errors import SuiteError
+from pytest_llmbench.scoring.api import Message
 from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
 
 GEN_PARAM_DEFAULTS: dict[str, Any] = {}
@@ -59,6 +60,9 @@ class Scenario:
     line: int
     turns: tuple[Turn, ...]
     system: str | None = None
+    # Prefilled messages before the first user turn (an earlier conversation the model must
+    # continue); scorers see them, the model does not write them.
+    history: tuple[Message, ...] = ()
     description: str = ""
     tags: tuple[str, ...] = ()
     expect: tuple[ScorerRef, ...] = ()
@@ -201,6 +205,14 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
     metadata = {**(defaults.get("metadata") or {}), **(raw.get("metadata") or {})}
     tools = tuple(_merge(defaults, raw, "tools") or ())
     tool_results = _merge(defaults, raw, "tool_results") or {}
+    history = raw.get("history") or []
+    if history and history[-1]["role"] != "assistant":
+        raise SuiteError(
+            path,
+            line_of(history[-1], line),
+            "history must end with an assistant message (the first turn adds the next user one)",
+            sid,
+        )
     tool_names = {t["function"]["name"] for t in tools}
     for name in tool_results:
         if name not in tool_names:
@@ -217,6 +229,7 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
         line=line,
         turns=turns,
         system=_merge(defaults, raw, "system"),
+        history=tuple(Message(h["role"], h["content"]) for h in raw.get("history") or ()),
         description=raw.get("description", ""),
         tags=tags,
         expect=_scorers(path, _merge(defaults, raw, "expect"), sid),

@@ -17,15 +17,16 @@ from pytest_llmbench.scenario import RefConversation, RefStep
 BUILTIN_MODELS = ("reference", "violate", "echo")
 SCRIPT_HEADER = "x-llmbench-script"
 
-_scripts: dict[str, RefConversation] = {}
+# token -> (reference conversation, user messages in the scenario's prefilled history)
+_scripts: dict[str, tuple[RefConversation, int]] = {}
 _lock = threading.Lock()
 _counter = itertools.count()
 
 
-def register_script(conversation: RefConversation) -> str:
+def register_script(conversation: RefConversation, history_users: int = 0) -> str:
     token = f"s{next(_counter)}"
     with _lock:
-        _scripts[token] = conversation
+        _scripts[token] = (conversation, history_users)
     return token
 
 
@@ -37,8 +38,8 @@ def release_script(token: str) -> None:
 def reply_for(
     model: str, messages: Sequence[Mapping[str, Any]], headers: Mapping[str, str]
 ) -> RefStep:
-    """The step that answers ``messages``: turn = user messages so far, step = assistant
-    messages since the last user message."""
+    """The step that answers ``messages``: turn = user messages after the prefilled history,
+    step = assistant messages since the last user message."""
     if model == "echo":
         for m in reversed(messages):
             if m.get("role") == "user":
@@ -46,10 +47,11 @@ def reply_for(
         return RefStep("")
     token = headers.get(SCRIPT_HEADER)
     with _lock:
-        script = _scripts.get(token or "")
-    if script is None:
+        entry = _scripts.get(token or "")
+    if entry is None:
         raise LookupError(f"llmbench/{model}: no scripted replies for this request")
-    turn = sum(1 for m in messages if m.get("role") == "user") - 1
+    script, history_users = entry
+    turn = sum(1 for m in messages if m.get("role") == "user") - history_users - 1
     step = 0
     for m in reversed(messages):
         if m.get("role") == "user":
