@@ -47,7 +47,12 @@ class SuiteFile(pytest.File):
             run.register_tags(scenario.tags)
             for model in models:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
-                item = ScenarioItem.from_parent(self, name=name, plan=plan, model=model)
+                # An explicit node id: pytest >= 9.2 parses a stored id's "[...]" suffix as
+                # parameters, so an item built from the bare name would never match its own
+                # --lf / --ff record.
+                item = ScenarioItem.from_parent(
+                    self, name=name, nodeid=f"{self.nodeid}::{name}", plan=plan, model=model
+                )
                 reason = run.skip_reason(item)
                 if reason is not None:
                     # A skip mark (not pytest.skip in setup) reports the suite file's location.
