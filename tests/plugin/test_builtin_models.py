@@ -10,6 +10,7 @@ import pytest
 from pytest_llmbench.packaged import available, suites_root
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.schema import validator
+from tests.conftest import WARNINGS_AS_ERRORS
 
 SUITES = suites_root()
 
@@ -33,12 +34,14 @@ def test_reference_passes_and_violate_fails_every_shipped_scenario(
         str(SUITES / suite),
         "--llm-model=llmbench/reference",
         "--llm-results=ref.json",
-        "-W",
-        "error",
+        *WARNINGS_AS_ERRORS,
     )
     ref.assert_outcomes(passed=n)
     bad = pytester.runpytest(
-        str(SUITES / suite), "--llm-model=llmbench/violate", "--llm-results=bad.json", "-W", "error"
+        str(SUITES / suite),
+        "--llm-model=llmbench/violate",
+        "--llm-results=bad.json",
+        *WARNINGS_AS_ERRORS,
     )
     bad.assert_outcomes(failed=n)
     for name, outcome in (("ref.json", "passed"), ("bad.json", "failed")):
