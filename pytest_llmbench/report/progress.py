@@ -19,15 +19,16 @@ T = TypeVar("T")
 _SHOW_AFTER = 0.5  # a bar for a sub-second wait is flicker
 
 
-def _want_bar(run: BenchRun) -> bool:
-    mode = run.settings.progress
-    if mode == "off" or run.is_worker:
-        return False
-    if mode == "on":
-        return True
+def _current_column(run: BenchRun) -> int | None:
+    """Where pytest's progress line ends, or None when we cannot tell (then no bar)."""
     tr = run.config.pluginmanager.get_plugin("terminalreporter")
-    isatty = bool(getattr(getattr(tr, "_tw", None), "isatty", False)) if tr is not None else False
-    return isatty and sys.__stderr__ is not None and sys.__stderr__.isatty()
+    mode = run.settings.progress
+    if tr is None or mode == "off" or run.is_worker:
+        return None
+    if mode == "auto" and not tr.isatty():  # fd 2 is pytest's capture file during a test
+        return None
+    width = getattr(tr, "_width_of_current_line", None)
+    return width if isinstance(width, int) else None
 
 
 def wait_with_progress(run: BenchRun, future: concurrent.futures.Future[T]) -> T:
@@ -35,27 +36,38 @@ def wait_with_progress(run: BenchRun, future: concurrent.futures.Future[T]) -> T
         return future.result(timeout=_SHOW_AFTER)
     except concurrent.futures.TimeoutError:
         pass
-    if not _want_bar(run):
+    column = _current_column(run)
+    if column is None:
         return future.result()
     capman = run.config.pluginmanager.get_plugin("capturemanager")
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with capman.global_and_fixture_disabled() if capman is not None else contextlib.nullcontext():
-        console = Console(file=sys.__stderr__, stderr=True)
-        with Progress(
-            TextColumn("[bold]llmbench[/] scenarios"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            done, total = run.progress_counts()
-            task = bar.add_task("dispatch", total=total, completed=done)
-            while True:
-                try:
-                    return future.result(timeout=0.2)
-                except concurrent.futures.TimeoutError:
-                    done, total = run.progress_counts()
-                    bar.update(task, completed=done, total=total)
+        out = sys.__stdout__
+        assert out is not None
+        # The bar goes on a line of its own below pytest's dots; once erased, the cursor goes
+        # back up to where pytest left its line, so the dots continue undisturbed.
+        out.write("\n")
+        out.flush()
+        console = Console(file=out)
+        try:
+            with Progress(
+                TextColumn("[bold]llmbench[/] scenarios"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as bar:
+                done, total = run.progress_counts()
+                task = bar.add_task("dispatch", total=total, completed=done)
+                while True:
+                    try:
+                        return future.result(timeout=0.2)
+                    except concurrent.futures.TimeoutError:
+                        done, total = run.progress_counts()
+                        bar.update(task, completed=done, total=total)
+        finally:
+            out.write(f"\x1b[1A\x1b[{column + 1}G")
+            out.flush()
