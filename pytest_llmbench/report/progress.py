@@ -50,7 +50,8 @@ def wait_with_progress(run: BenchRun, future: concurrent.futures.Future[T]) -> T
         # back up to where pytest left its line, so the dots continue undisturbed.
         out.write("\n")
         out.flush()
-        console = Console(file=out)
+        # "on" means on, even where rich would not see a terminal (e.g. a CI log viewer).
+        console = Console(file=out, force_terminal=run.settings.progress == "on" or None)
         try:
             with Progress(
                 TextColumn("[bold]llmbench[/] scenarios"),
