@@ -83,6 +83,13 @@ def test_wheel_carries_suites_scorers_and_schemas(wheel: Path) -> None:
         for p in (REPO / "suites").rglob("*.llmbench.yaml")
     }
     assert suite_files == repo_suites
+    # The package list in pyproject is explicit: every module of the checkout must be in it.
+    modules = {n for n in names if n.endswith(".py")}
+    repo_modules = {str(p.relative_to(REPO)) for p in (REPO / "pytest_llmbench").rglob("*.py")} | {
+        "pytest_llmbench/scorers/" + str(p.relative_to(REPO / "scorers"))
+        for p in (REPO / "scorers").rglob("*.py")
+    }
+    assert repo_modules - modules == set()
     assert not any(n.startswith("tests/") for n in names)
 
 

@@ -1,0 +1,127 @@
+"""``llmbench import|rescore|generate distractors``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pytest_llmbench.families import Command
+
+from .prompt import RENDERINGS
+from .suitefile import DEFAULT_THRESHOLD
+
+
+def _threshold(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"threshold must be between 0 and 1, got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def _configure_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", required=True, type=Path, help="the adversarial_datasets folder")
+    p.add_argument("--out", required=True, type=Path, help="folder for the suite files")
+    p.add_argument(
+        "--render",
+        choices=RENDERINGS,
+        default="default",
+        help="context layout: blank-line separated paragraphs (default) or upstream's "
+        "plain concatenation (official)",
+    )
+    p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD, help="pass F1")
+    p.add_argument("--settings", help="comma-separated settings to import, e.g. named_True_2")
+    p.add_argument("--limit", type=_positive, help="import only the first N pairs per setting")
+    p.add_argument(
+        "--no-check-counts",
+        dest="check_counts",
+        action="store_false",
+        help="import even if item counts differ from the published files",
+    )
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importer import DataError, run_import
+
+    only = {s.strip() for s in args.settings.split(",") if s.strip()} if args.settings else None
+    try:
+        report = run_import(
+            args.source,
+            args.out,
+            rendering=args.render,
+            threshold=args.threshold,
+            only=only,
+            limit=args.limit,
+            check_counts=args.check_counts,
+        )
+    except DataError as exc:
+        print(f"llmbench import distractors: {exc}", file=sys.stderr)
+        return 1
+    for name, (items, questions) in sorted(report.settings.items()):
+        print(f"{name}\t{items} pairs\t{questions} distinct questions")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"{len(report.question_ids)} distinct questions; wrote {len(report.written)} suite "
+        f"file(s) to {args.out} (CC BY-SA data: do not commit them)"
+    )
+    return 0
+
+
+def _configure_rescore(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", required=True, type=Path, help='JSONL: {"answer", "model_output"}')
+    p.add_argument("--output", required=True, type=Path, help="JSONL with the scores added")
+    p.add_argument("--mode", choices=("official", "strict"), default="official")
+
+
+def _run_rescore(args: argparse.Namespace) -> int:
+    from .rescore import rescore_file
+
+    try:
+        result = rescore_file(args.input, args.output, args.mode)
+    except OSError as exc:
+        print(f"llmbench rescore distractors: {exc}", file=sys.stderr)
+        return 1
+    for error in result.errors:
+        print(f"{args.input}:{error}", file=sys.stderr)
+    print(result.summary_line())
+    return 1 if result.errors else 0
+
+
+def _configure_generate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", required=True, type=int)
+    p.add_argument("--n", required=True, type=_positive, help="number of questions (pairs)")
+    p.add_argument("--out", type=Path, help="folder for the suite file (default: stdout)")
+    p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD, help="pass F1")
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    from .generator import suite_text
+
+    text = suite_text(args.seed, args.n, args.threshold)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"multihop-seed{args.seed}-n{args.n}.llmbench.yaml"
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({2 * args.n} scenarios)")
+    return 0
+
+
+COMMANDS = {
+    "import": Command(
+        "official data → suite files (original/adversarial pairs)", _configure_import, _run_import
+    ),
+    "rescore": Command("score JSONL answers with HotpotQA EM/F1", _configure_rescore, _run_rescore),
+    "generate": Command(
+        "fresh two-hop items over invented entities", _configure_generate, _run_generate
+    ),
+}

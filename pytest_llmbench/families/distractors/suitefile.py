@@ -1,0 +1,107 @@
+"""Suite files for the distractors family: the shared header and deterministic YAML output.
+
+The importer and the generator both write suites through here, so the prompt, the scorer line
+and the defaults are the same for official and generated items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from .prompt import SYSTEM_PROMPT
+
+DEFAULT_THRESHOLD = 0.5  # the paper counts F1 > 0.5 as "correct" in one analysis
+CITATION = (
+    "Bhuiya, Schlegel, Winkler. Seemingly Plausible Distractors in Multi-Hop Reasoning: Are "
+    "Large Language Models Attentive Readers? EMNLP 2024 (arXiv:2409.05197)."
+)
+HOTPOT_CITATION = "Yang et al. HotpotQA, EMNLP 2018."
+
+
+def check_threshold(value: float) -> float:
+    if not 0 <= value <= 1:
+        raise ValueError(f"threshold must be between 0 and 1, got {value}")
+    return value
+
+
+def suite_document(
+    *,
+    suite: str,
+    description: str,
+    source: str,
+    license: str,
+    citation: str,
+    threshold: float,
+    scenarios: Sequence[dict[str, Any]],
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "suite": suite,
+        "version": "1",
+        "description": description,
+        "source": source,
+        "citation": citation,
+        "license": license,
+    }
+    if metadata:
+        doc["metadata"] = metadata
+    doc["defaults"] = {
+        "system": SYSTEM_PROMPT,
+        # Chain-of-thought replies need room before the final line.
+        "params": {"temperature": 0, "max_tokens": 512},
+        "tags": ["distractors"],
+        "metadata": {"benchmark": "distractors"},
+        "expect": [{"multihop/f1": {"threshold": check_threshold(threshold)}}],
+    }
+    doc["scenarios"] = list(scenarios)
+    return doc
+
+
+def scenario(
+    sid: str,
+    user: str,
+    metadata: dict[str, Any],
+    *,
+    tags: Sequence[str] = (),
+    passes: Sequence[str] = (),
+    fails: Sequence[str] = (),
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": sid}
+    if tags:
+        out["tags"] = list(tags)
+    out["user"] = user
+    out["metadata"] = metadata
+    reference = {k: list(v) for k, v in (("pass", passes), ("fail", fails)) if v}
+    if reference:
+        out["reference"] = reference
+    return out
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml when available: imported suites run to megabytes."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line texts (prompts, contexts, chain-of-thought replies) as literal blocks so the
+    # file reads like the prompt the model sees; the emitter falls back to quotes when a block
+    # cannot represent the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_suite(doc: dict[str, Any], header: Sequence[str] = ()) -> str:
+    body = yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return "".join(f"# {line}\n" for line in header) + body

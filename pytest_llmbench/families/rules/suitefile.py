@@ -1,0 +1,99 @@
+"""Suite-file writing shared by the RuLES generator and importer.
+
+Every RuLES scenario has the same shape: the rendered S-RuLES instruction text as ``system``,
+the prefilled conversation as ``history``, the trailing user turns as ``turns``, one
+conversation-level ``rules/...`` scorer with the official parameters, and
+``stop_on_failure: true`` (the RuLES protocol). Decoding defaults follow the published
+numbers: temperature 0, at most 100 new tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pytest_llmbench.families.rules.scenarios import scorer_name
+from pytest_llmbench.families.rules.templates import render
+
+DEFAULTS: dict[str, Any] = {
+    "params": {"temperature": 0, "max_tokens": 100},
+    "stop_on_failure": True,
+    "tags": ["rules"],
+    "metadata": {"benchmark": "rules"},
+}
+
+
+def tag(text: str) -> str:
+    """A marker-safe tag: ``Rule change`` -> ``rule_change``."""
+    return "".join(c if c.isalnum() or c in "_-" else "_" for c in text.strip()).lower()
+
+
+def scenario_entry(
+    *,
+    id: str,
+    scenario: str,
+    params: dict[str, Any],
+    history: Sequence[tuple[str, str]],
+    turns: Sequence[str],
+    metadata: dict[str, Any],
+    description: str = "",
+    extra_tags: Sequence[str] = (),
+) -> dict[str, Any]:
+    """One scenario mapping (without references)."""
+    entry: dict[str, Any] = {"id": id}
+    if description:
+        entry["description"] = description
+    tags = [metadata["suite"], metadata["category"], metadata["behavior"], *extra_tags]
+    entry["tags"] = [tag(t) if i > 2 else t for i, t in enumerate(tags)]
+    entry["metadata"] = {"scenario": scenario, **metadata}
+    entry["system"] = render(scenario, params)
+    if history:
+        entry["history"] = [{"role": r, "content": c} for r, c in history]
+    entry["turns"] = [{"user": t} for t in turns]
+    name = scorer_name(scenario)
+    entry["expect"] = [{name: dict(params)} if params else name]
+    return entry
+
+
+def references(passes: list[list[str]], fails: list[list[str]], n_turns: int) -> dict[str, Any]:
+    """``reference`` block: plain strings for one turn, one list per conversation otherwise."""
+
+    def shape(convs: list[list[str]]) -> list[Any]:
+        return [c[0] if n_turns == 1 else list(c) for c in convs]
+
+    return {"pass": shape(passes), "fail": shape(fails)}
+
+
+# libyaml's emitter when available: the importer writes megabytes of conversations.
+_Base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_Base):  # type: ignore[valid-type,misc]
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Multi-line texts as literal blocks (readable diffs); the emitter falls back to quoting
+    # whenever a block cannot represent the string exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(document: dict[str, Any], header: str = "") -> str:
+    body = yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
+    )
+    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return lines + body
+
+
+def write(path: Path, document: dict[str, Any], header: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump(document, header), encoding="utf-8")
+    return path
