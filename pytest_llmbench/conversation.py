@@ -4,11 +4,13 @@ The model's reply to turn k is in the context of turn k+1. When the model calls 
 scenario's declared results are fed back and the model is asked again (at most
 ``max_tool_rounds`` times per turn). With ``stop_on_failure`` the conversation is scored after
 every turn and generation stops at the first failure (RuLES semantics: it saves calls and gives
-the same verdict, since later turns cannot undo a failure).
+the same verdict, since later turns cannot undo a failure). A scorer may be ``async``: it is
+awaited, and may ask the run's judge model (``ctx.judge``) through the same engine ``call``.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,15 @@ from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
 from pytest_llmbench.errors import InfrastructureError
 from pytest_llmbench.outcome import SampleResult
 from pytest_llmbench.scenario import Scenario, ScorerRef
-from pytest_llmbench.scoring.api import Level, Message, Score, ScoreFn, ScorerContext, ScoringMode
+from pytest_llmbench.scoring.api import (
+    Judge,
+    Level,
+    Message,
+    Score,
+    ScoreFn,
+    ScorerContext,
+    ScoringMode,
+)
 
 Call = Callable[[ChatRequest], Awaitable[ChatResponse]]
 BoundScorer = tuple[ScorerRef, ScoreFn]
@@ -47,13 +57,39 @@ def tool_result(scenario: Scenario, name: str, nth: int) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _score(
+@dataclass(frozen=True)
+class EngineJudge:
+    """``ctx.judge``: the judge model asked through the engine's ``call`` (cache, limits,
+    retries), like the model under test; its calls are not counted in the sample's usage."""
+
+    spec: ModelSpec
+    call: Call
+
+    @property
+    def model(self) -> str:
+        return self.spec.name
+
+    async def __call__(
+        self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
+    ) -> str:
+        # ``sample=attempt``: a deliberate re-ask is a distinct (cached) request.
+        request = ChatRequest(
+            model=self.spec,
+            messages=list(messages),
+            params={"temperature": temperature},
+            sample=attempt,
+        )
+        return (await self.call(request)).content or ""
+
+
+async def _score(
     scorers: Sequence[BoundScorer],
     messages: list[Message],
     turn: int,
     level: Level,
     mode: ScoringMode,
     scenario: Scenario,
+    judge: Judge | None = None,
 ) -> list[Score]:
     ctx = ScorerContext(
         messages=tuple(messages),
@@ -63,11 +99,16 @@ def _score(
         scenario_id=scenario.id,
         metadata=scenario.metadata,
         tools=scenario.tools,
+        judge=judge,
     )
     out = []
     for ref, fn in scorers:
         try:
-            score = fn(ctx)
+            score: Any = fn(ctx)
+            if inspect.isawaitable(score):
+                score = await score
+        except InfrastructureError:
+            raise  # the judge could not be reached or gave no usable verdict: an error
         except Exception as exc:  # a scorer bug must not pass for a model failure
             raise ScorerCrashed(
                 f"scorer {ref.describe()} crashed: {type(exc).__name__}: {exc}"
@@ -90,8 +131,10 @@ async def run_sample(
     mode: ScoringMode,
     params: Mapping[str, Any],
     script: str | None = None,
+    judge: ModelSpec | None = None,
 ) -> SampleResult:
     scenario = plan.scenario
+    asker = EngineJudge(judge, call) if judge is not None else None
     result = SampleResult(sample=sample)
     messages: list[Message] = []
     if scenario.system is not None:
@@ -134,19 +177,27 @@ async def run_sample(
                     )
                 if not response.tool_calls or round_ == scenario.max_tool_rounds:
                     break
-            turn_scores = _score(
-                (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario
+            turn_scores = await _score(
+                (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario, asker
             )
             result.turn_scores.append(turn_scores)
             if scenario.stop_on_failure and k < len(scenario.turns) - 1:
-                conv = _score(plan.conversation, messages, k, "conversation", mode, scenario)
+                conv = await _score(
+                    plan.conversation, messages, k, "conversation", mode, scenario, asker
+                )
                 if not all(s.passed for s in [*turn_scores, *conv]):
                     result.conversation_scores = conv
                     result.stopped_at_turn = k
                     break
         else:
-            result.conversation_scores = _score(
-                plan.conversation, messages, len(scenario.turns) - 1, "conversation", mode, scenario
+            result.conversation_scores = await _score(
+                plan.conversation,
+                messages,
+                len(scenario.turns) - 1,
+                "conversation",
+                mode,
+                scenario,
+                asker,
             )
     except InfrastructureError as exc:
         result.error = str(exc)

@@ -18,6 +18,9 @@ async def run_scenario(
 ) -> ScenarioResult:
     scenario = plan.scenario
     params = {**scenario.params, **settings.overrides}
+    judge = (
+        ModelSpec(settings.judge_model, settings.judge_api_base) if settings.judge_model else None
+    )
     builtin = model.builtin
     if builtin in ("reference", "violate"):
         refs = scenario.reference_pass if builtin == "reference" else scenario.reference_fail
@@ -27,7 +30,9 @@ async def run_scenario(
         async def replay(i: int) -> SampleResult:
             token = register_script(refs[i], history_users)
             try:
-                r = await run_sample(plan, model, i, engine.call, settings.scoring, params, token)
+                r = await run_sample(
+                    plan, model, i, engine.call, settings.scoring, params, token, judge
+                )
             finally:
                 release_script(token)
             r.reference = f"{kind}[{i}]"
@@ -37,7 +42,7 @@ async def run_scenario(
         return ScenarioResult(list(samples), expect_failure=builtin == "violate")
     samples = await asyncio.gather(
         *(
-            run_sample(plan, model, i, engine.call, settings.scoring, params)
+            run_sample(plan, model, i, engine.call, settings.scoring, params, judge=judge)
             for i in range(settings.repeat)
         )
     )

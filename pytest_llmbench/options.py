@@ -195,6 +195,21 @@ def add_options(parser: pytest.Parser) -> None:
         help="official (default) or strict scoring for benchmark scorers",
     )
     g.addoption(
+        "--llm-judge-model",
+        dest="llm_judge_model",
+        type=_model,
+        metavar="MODEL",
+        help="litellm model that judges constraints no program can check (benchmark scorers "
+        "such as sysbench/checklist), e.g. openai/gpt-4o-2024-05-13",
+    )
+    g.addoption(
+        "--llm-judge-api-base",
+        dest="llm_judge_api_base",
+        type=_api_base,
+        metavar="URL",
+        help="API base URL for the judge model (default: the provider's own)",
+    )
+    g.addoption(
         "--llm-results",
         dest="llm_results",
         metavar="PATH",
@@ -236,6 +251,8 @@ class Settings:
     results: Path | None = None
     progress: str = "auto"
     suite_globs: tuple[str, ...] = ()
+    judge_model: str | None = None
+    judge_api_base: str | None = None
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -291,4 +308,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
         results=Path(results) if results else None,
         progress=opt.llm_progress or "auto",
         suite_globs=tuple(config.getini("llm_suite_globs") or ()),
+        judge_model=opt.llm_judge_model,
+        judge_api_base=opt.llm_judge_api_base,
     )

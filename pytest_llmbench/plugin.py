@@ -48,7 +48,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     s = run.settings
     models = ", ".join(s.models) or "none (suite items will be skipped)"
-    return f"llmbench: model {models}; cache {s.cache_mode}; scoring {s.scoring}"
+    judge = f"; judge {s.judge_model}" if s.judge_model else ""
+    return f"llmbench: model {models}; cache {s.cache_mode}; scoring {s.scoring}{judge}"
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -62,6 +63,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    # Collection errors interrupt the run before any item runs (unless the user asked to go
+    # on): dispatching would only start calls to cancel them.
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        return
     get_run(session.config).dispatch(session.items)
 
 

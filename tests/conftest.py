@@ -54,8 +54,12 @@ def _litellm_outside_pytester(request: pytest.FixtureRequest) -> None:
     Pytester drops modules first imported during a run; litellm's import adds the
     ``importlib_metadata`` backport's finder to ``sys.meta_path``, and once that module is
     dropped the finder hides every entry point, so later in-process runs lose all plugins.
+    numpy (used by the language identifier of the SysBench checkers) cannot be imported a
+    second time in one process at all, so it is imported here too.
     """
     if "pytester" in request.fixturenames:
+        import numpy  # noqa: F401
+
         from pytest_llmbench.client.litellm_client import load_litellm
 
         load_litellm()

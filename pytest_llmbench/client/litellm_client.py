@@ -169,7 +169,9 @@ class LiteLLMClient:
         if isinstance(exc, retryable):
             return RetryableError(text, _retry_after(exc))
         status = getattr(exc, "status_code", None)
-        if isinstance(status, int) and (status >= 500 or status == 429):
+        # status < 400: the server said OK but its body was unreadable (hosted_vllm raises
+        # APIError with status 200 on truncated JSON): a garbled reply, worth another try.
+        if isinstance(status, int) and (status >= 500 or status == 429 or status < 400):
             return RetryableError(text, _retry_after(exc))
         return InfrastructureError(text)
 

@@ -53,6 +53,8 @@ def run_info(run: BenchRun) -> dict[str, Any]:
             "overrides": dict(s.overrides),
             "repeat": s.repeat,
             "scoring": s.scoring,
+            "judge_model": s.judge_model,
+            "judge_api_base": s.judge_api_base,
             "concurrency": s.concurrency,
             "rpm": s.rpm,
             "timeout_s": s.timeout,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -89,13 +89,30 @@ class Score:
         return out
 
 
+class Judge(Protocol):
+    """The run's judge model (``--llm-judge-model``), for scorers no program can decide.
+
+    Each ask is an ordinary engine call, so the response cache, concurrency limits and network
+    retries apply. ``attempt`` is part of the cache key: a scorer that re-asks after an unusable
+    answer passes a new ``attempt`` so it gets a fresh answer, and a rerun replays the same ones.
+    """
+
+    @property
+    def model(self) -> str: ...
+
+    async def __call__(
+        self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
+    ) -> str: ...
+
+
 @dataclass(frozen=True)
 class ScorerContext:
     """What a scorer sees.
 
     ``messages`` is the conversation up to and including the reply being judged (the whole
     conversation for conversation-level scorers); ``turn`` is the index of the user turn judged
-    (the last one for conversation-level scorers).
+    (the last one for conversation-level scorers). ``judge`` is the judge model when the run has
+    one; only an ``async`` scorer can ask it.
     """
 
     messages: Sequence[Message]
@@ -105,6 +122,7 @@ class ScorerContext:
     scenario_id: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
     tools: Sequence[Mapping[str, Any]] = ()
+    judge: Judge | None = None
 
     @functools.cached_property
     def reply(self) -> str:
@@ -146,6 +164,8 @@ class ScorerContext:
 
 
 ScoreFn = Callable[[ScorerContext], Score]
+# A scorer that asks the judge returns an awaitable; the conversation runner awaits it.
+AsyncScoreFn = Callable[[ScorerContext], Awaitable[Score]]
 
 
 class ScorerFactory(Protocol):
@@ -156,7 +176,7 @@ class ScorerFactory(Protocol):
     def __call__(self, *args: Any, **kwargs: Any) -> ScoreFn: ...
 
 
-F = TypeVar("F", bound=Callable[..., ScoreFn])
+F = TypeVar("F", bound=Callable[..., ScoreFn | AsyncScoreFn])
 
 
 def scorer(name: str) -> Callable[[F], F]:
@@ -169,16 +189,22 @@ def scorer(name: str) -> Callable[[F], F]:
 
     def decorate(factory: F) -> F:
         @functools.wraps(factory)
-        def build(*args: Any, **kwargs: Any) -> ScoreFn:
+        def build(*args: Any, **kwargs: Any) -> Callable[[ScorerContext], Any]:
             fn = factory(*args, **kwargs)
 
-            def run(ctx: ScorerContext) -> Score:
-                s = fn(ctx)
+            def named(s: object) -> Score:
                 if not isinstance(s, Score):
                     raise TypeError(f"scorer {name!r} returned {type(s).__name__}, not Score")
                 if s.name:
                     return s
                 return Score(s.passed, s.reason, s.value, name, s.metadata)
+
+            async def named_later(pending: Awaitable[Score]) -> Score:
+                return named(await pending)
+
+            def run(ctx: ScorerContext) -> Score | Awaitable[Score]:
+                s = fn(ctx)
+                return named_later(s) if inspect.isawaitable(s) else named(s)
 
             run.__name__ = name
             return run

@@ -1,0 +1,226 @@
+"""Convert the official SysBench JSON (spec §3) into suite files, in a folder the user names.
+
+Nothing converted is ever committed: the data has no licence. Turn k is the k-th ``user``
+entry of ``messages``; its checklist is ``prompt_infos[<that exact text>]``. Each constraint is
+marked ``method: program`` with a ``check`` when ``patterns.classify`` recognises it, else
+``method: judge``. With ``history="reference"`` (the ablation of spec §4) each round becomes
+its own scenario whose prefilled history holds the human reference replies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
+from pytest_llmbench.families.sysbench.patterns import classify
+
+EXPECTED: dict[str, Any] = {
+    "dialogues": 500,
+    "turns": 2500,
+    "constraints": 5952,
+    "constraints_by_type": {
+        "content": 2768, "action": 1292, "style": 853, "format": 793, "role": 168, "background": 78,
+    },
+    "turns_by_alignment": {"align": 1951, "misalign": 549},
+    "dialogues_by_type": {"dependent": 356, "parallel": 144},
+}  # fmt: skip
+# Recorded by a third-party loader, not verified by the project: a mismatch is only a warning.
+SHA256 = "d58186c227d8284e153619005cea704010e7290b4d3329c23445c6b504de1af2"
+
+
+class ImportError_(ValueError):
+    """The source file does not have the documented shape."""
+
+
+@dataclass
+class Report:
+    counts: dict[str, Any] = field(default_factory=dict)
+    unlabelled: list[str] = field(default_factory=list)  # "system_id 7 turn 3"
+    warnings: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def _criteria(raw: Any, where: str, counts: Counter[str]) -> list[dict[str, Any]]:
+    if not isinstance(raw, dict):
+        raise ImportError_(f"{where}: 'criteria' must be an object keyed '1', '2', ...")
+    out = []
+    # Keys "1".."11": numeric order, not string order ("10" after "9").
+    for key in sorted(
+        raw, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, str(k))
+    ):
+        c = raw[key]
+        if not isinstance(c, dict) or "criteria_content" not in c or "criteria_type" not in c:
+            raise ImportError_(f"{where}: criterion {key!r} lacks criteria_content/criteria_type")
+        try:
+            kind = type_key(c["criteria_type"])
+        except ValueError as exc:
+            raise ImportError_(f"{where}: {exc}") from None
+        text = str(c["criteria_content"])
+        check = classify(text)
+        item: dict[str, Any] = {
+            # ids may be ints or strings in the raw file: compared as strings
+            "id": str(c.get("criteria_id", key)),
+            "type": str(c["criteria_type"]),
+            "text": text,
+            "method": "program" if check else "judge",
+        }
+        if check:
+            item["check"] = check
+        counts[kind] += 1
+        counts["program" if check else "judge"] += 1
+        out.append(item)
+    return out
+
+
+def _dialogue(d: Any, index: int, report: Report, counts: Counter[str]) -> dict[str, Any]:
+    if not isinstance(d, dict) or not isinstance(d.get("messages"), list):
+        raise ImportError_(f"dialogue #{index}: expected an object with 'messages'")
+    sid = d.get("system_id", index + 1)
+    where = f"system_id {sid}"
+    msgs = d["messages"]
+    users = [m.get("content", "") for m in msgs if isinstance(m, dict) and m.get("role") == "user"]
+    refs = [
+        m.get("content", "") for m in msgs if isinstance(m, dict) and m.get("role") == "assistant"
+    ]
+    if not users:
+        raise ImportError_(f"{where}: no user messages")
+    dupes = [u for u, n in Counter(users).items() if n > 1]
+    if dupes:
+        raise ImportError_(
+            f"{where}: user message repeated, prompt_infos would collide: {dupes[0][:60]!r}"
+        )
+    infos = d.get("prompt_infos") or {}
+    turns = []
+    for k, user in enumerate(users, 1):
+        info = infos.get(user)
+        turn: dict[str, Any] = {"user": user}
+        if info is None:
+            report.unlabelled.append(f"{where} turn {k}")
+        else:
+            alignment = ALIGNMENTS.get(str(info.get("alignment")))
+            if alignment is None:
+                raise ImportError_(f"{where} turn {k}: alignment {info.get('alignment')!r}")
+            crit = _criteria(info.get("criteria"), f"{where} turn {k}", counts)
+            turn["expect"] = [{"sysbench/checklist": {"alignment": alignment, "criteria": crit}}]
+            counts[alignment] += 1
+        turns.append(turn)
+    if not any("expect" in t for t in turns):
+        raise ImportError_(f"{where}: no turn has a checklist in prompt_infos")
+    system = d.get("system_prompt")
+    if system is None:
+        system = next((m.get("content") for m in msgs if m.get("role") == "system"), None)
+    kind = "dependent" if d.get("rounds_related") else "parallel"
+    counts[kind] += 1
+    meta = {"system_id": sid, "dialogue": kind, "domain": d.get("领域"), "scene": d.get("场景")}
+    return {
+        "id": f"sysbench-{sid}",
+        "system": system,
+        "metadata": meta,
+        "turns": turns,
+        "refs": refs,
+    }
+
+
+def _by_reference_history(sc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One scenario per round; the history is the earlier rounds with the reference replies."""
+    out = []
+    history: list[dict[str, str]] = []
+    for k, turn in enumerate(sc["turns"], 1):
+        if "expect" in turn:
+            meta = {**sc["metadata"], "dialogue_id": sc["id"]}
+            scenario = {"id": f"{sc['id']}-r{k}", "system": sc["system"], "metadata": meta}
+            if history:
+                scenario["history"] = list(history)
+            out.append({**scenario, "turns": [turn]})
+        ref = sc["refs"][k - 1] if k - 1 < len(sc["refs"]) else ""
+        history += [
+            {"role": "user", "content": turn["user"]},
+            {"role": "assistant", "content": ref},
+        ]
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Block style keeps long multi-line system messages readable in the generated files.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def convert(data: Any, history: str = "model") -> tuple[list[dict[str, Any]], Report]:
+    if not isinstance(data, list):
+        raise ImportError_("expected a JSON array of dialogues")
+    report, counts = Report(), Counter[str]()
+    scenarios = [_dialogue(d, i, report, counts) for i, d in enumerate(data)]
+    ids = Counter(s["id"] for s in scenarios)
+    if any(n > 1 for n in ids.values()):
+        raise ImportError_(f"duplicate system_id: {[i for i, n in ids.items() if n > 1][:5]}")
+    turns = sum(len(s["turns"]) for s in scenarios)
+    report.counts = {
+        "dialogues": len(scenarios),
+        "turns": turns,
+        "constraints": counts["program"] + counts["judge"],
+        "program": counts["program"],
+        "judge": counts["judge"],
+        "constraints_by_type": {k: counts[k] for k in EXPECTED["constraints_by_type"]},
+        "turns_by_alignment": {k: counts[k] for k in ("align", "misalign")},
+        "dialogues_by_type": {k: counts[k] for k in ("dependent", "parallel")},
+    }
+    if len(scenarios) == EXPECTED["dialogues"]:
+        for key, want in EXPECTED.items():
+            if report.counts[key] != want:
+                report.warnings.append(f"{key}: got {report.counts[key]}, expected {want}")
+    else:
+        report.warnings.append(
+            f"partial file: {len(scenarios)} of 500 dialogues; counts not checked"
+        )
+    if history == "reference":
+        scenarios = [x for s in scenarios for x in _by_reference_history(s)]
+    for s in scenarios:
+        s.pop("refs", None)
+    return scenarios, report
+
+
+def write(scenarios: list[dict[str, Any]], out: Path, source: str, chunk: int) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n, start in enumerate(range(0, len(scenarios), chunk), 1):
+        doc = {
+            "suite": "sysbench",
+            "description": "SysBench dialogues converted locally by `llmbench import sysbench`.",
+            "source": f"SysBench (PKU-Baichuan-MLSystemLab), converted from {source}",
+            "license": "none found upstream: do not redistribute this file",
+            "defaults": {"metadata": {"benchmark": "sysbench"}},
+            "scenarios": scenarios[start : start + chunk],
+        }
+        path = out / f"sysbench-{n:03d}.llmbench.yaml"
+        text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def import_file(source: Path, out: Path, history: str = "model", chunk: int = 100) -> Report:
+    raw = source.read_bytes()
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ImportError_(f"{source}: not JSON: {exc}") from None
+    scenarios, report = convert(data, history)
+    if len(data) == EXPECTED["dialogues"] and hashlib.sha256(raw).hexdigest() != SHA256:
+        report.warnings.append("SHA-256 differs from the one a third-party loader records")
+    report.files = write(scenarios, out, source.name, chunk)
+    return report
