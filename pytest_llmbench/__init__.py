@@ -2,6 +2,10 @@
 
 Only the public scorer API lives here; importing this package stays cheap (no litellm, rich,
 jsonschema or huggingface_hub).
+
+PYTEST_DONT_REWRITE: the plugin has no test assertions to rewrite, and opting out spares
+in-process pytester runs a "module already imported" warning on installs whose import finder
+is not pytest's.
 """
 
 from __future__ import annotations

@@ -81,7 +81,11 @@ class Engine:
         def start() -> None:
             if not future.set_running_or_notify_cancel():
                 return
-            task = self.loop.create_task(factory())
+            try:
+                task = self.loop.create_task(factory())
+            except BaseException as exc:  # an unresolved future would hang its item forever
+                future.set_exception(exc)
+                return
 
             def finish(t: asyncio.Task[T]) -> None:
                 if t.cancelled():

@@ -20,11 +20,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 from tests.servers.openai_server import FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parent.parent
-# "-W error" for in-process pytester runs. The inner run marks installed plugins for assertion
-# rewriting; ours is already imported by the outer run, and some installs (pytest 9.2 with a
-# setuptools editable finder) then warn that it cannot be rewritten. That warning is about the
-# test harness, not about the code under test.
-WARNINGS_AS_ERRORS = ("-W", "error", "-W", "ignore::pytest.PytestAssertRewriteWarning")
+WARNINGS_AS_ERRORS = ("-W", "error")
 SHARED = REPO.parent / "shared"
 
 

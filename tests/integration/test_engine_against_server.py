@@ -4,7 +4,13 @@ fake OpenAI-compatible server: dispatch, conversation, tools, limits, retries, c
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
+import itertools
 import json
+import pkgutil
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -18,13 +24,58 @@ from tests.servers.openai_server import FakeOpenAIServer, Fault, last_user_text
 ROUTES = ("hosted_vllm/fake", "openai/fake")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _litellm_loaded() -> None:
-    """Import litellm once, outside any measured run: its import costs seconds and would
-    otherwise be charged to whichever test comes first (timing assertions included)."""
-    from pytest_llmbench.client.litellm_client import load_litellm
+# Modules an inner run imports besides the plugin's own: results, report and scorer code, and
+# what installed pytest plugins import at the end of every run (hypothesis: seconds).
+_INNER_RUN_IMPORTS = (
+    "jsonschema",
+    "rich.console",
+    "rich.progress",
+    "rich.table",
+    "tenacity",
+    "hypothesis.internal.observability",
+)
 
-    load_litellm()
+
+def _preload_plugin_modules() -> None:
+    """pytester restores ``sys.modules`` after every in-process run, so whatever a run imports
+    is imported afresh by the next one (with assertion rewriting, for plugin packages): on a
+    busy machine that dominates each run. Modules loaded here, before any run, are kept."""
+    names: list[str] = list(_INNER_RUN_IMPORTS)
+    # The scorers package is mapped from another folder: walk it on its own.
+    for root in ("pytest_llmbench", "pytest_llmbench.scorers"):
+        with contextlib.suppress(Exception):
+            package = importlib.import_module(root)
+            names += [m.name for m in pkgutil.walk_packages(package.__path__, f"{root}.")]
+    for name in names:
+        if name.endswith("__main__"):
+            continue
+        with contextlib.suppress(Exception):  # a module being edited elsewhere is no concern here
+            importlib.import_module(name)
+    from pytest_llmbench.schema import validator
+
+    validator("results")
+    validator("suite")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _litellm_warm() -> None:
+    """Import litellm and make one real call per route, outside any measured run: the import
+    and litellm's lazily loaded provider modules cost seconds and would otherwise be charged to
+    whichever test comes first (timing assertions included)."""
+    from pytest_llmbench.client.base import ChatRequest, ModelSpec
+    from pytest_llmbench.client.litellm_client import LiteLLMClient
+
+    _preload_plugin_modules()
+
+    async def warm(base_url: str) -> None:
+        client = LiteLLMClient()
+        for route in ROUTES:
+            request = ChatRequest(ModelSpec(route, base_url), [{"role": "user", "content": "hi"}])
+            await client.complete(request, 10)
+        await client.aclose()
+
+    with FakeOpenAIServer() as server:
+        asyncio.run(warm(server.base_url))
 
 
 def run(
@@ -45,12 +96,13 @@ def run(
     )
 
 
-def timed_run(
-    pytester: pytest.Pytester, server: FakeOpenAIServer, *args: str, **kw: Any
-) -> tuple[pytest.RunResult, float]:
-    started = time.monotonic()
-    result = run(pytester, server, *args, **kw)
-    return result, time.monotonic() - started
+def session_seconds(result: pytest.RunResult) -> float:
+    """The duration pytest reports for the inner session ("1 failed in 0.62s"): unlike the wall
+    time of the whole in-process run it leaves out option parsing, plugin loading and teardown,
+    which say nothing about the plugin's dispatch."""
+    match = re.search(r" in (\d+(?:\.\d+)?)s", result.outlines[-1])
+    assert match, result.outlines[-1]
+    return float(match.group(1))
 
 
 def scenarios_yaml(n: int, user: str = "question {i}", expect: str = "ok") -> str:
@@ -79,7 +131,9 @@ def read_results(path: Path) -> dict[str, Any]:
 
 
 class Arrivals:
-    """A script recording when each request arrived (server clock: time.monotonic)."""
+    """A script recording when it is called (time.monotonic). The server calls the script
+    after its configured latency: with none, that is when the request arrived; with some,
+    when the reply goes out. Faults injected with ``inject`` skip the script."""
 
     def __init__(self, reply: Callable[[dict[str, Any]], Any] | str = "ok") -> None:
         self.times: list[float] = []
@@ -93,7 +147,7 @@ class Arrivals:
 
     def gaps(self) -> list[float]:
         ts = sorted(self.times)
-        return [b - a for a, b in zip(ts, ts[1:])]
+        return [b - a for a, b in itertools.pairwise(ts)]
 
 
 ONE_PASS_ONE_FAIL = """
@@ -193,7 +247,10 @@ def test_tool_call_loop_feeds_declared_result(
     def reply(body: dict[str, Any]) -> Any:
         if any(m.get("role") == "tool" for m in body["messages"]):
             return "It is 21 degrees and sunny."
-        return {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]}
+        return {
+            "content": None,
+            "tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}],
+        }
 
     fake_server.script(reply)
     write_suite(TOOL_SUITE)
@@ -283,7 +340,7 @@ def test_suite_params_reach_the_server_without_cli_override(
 def test_concurrency_limit_is_honoured(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
-    fake_server.latency = 0.3
+    fake_server.latency = 0.5  # long enough that four calls overlap even on a busy machine
     fake_server.script(lambda body: "ok")
     write_suite(scenarios_yaml(12))
     run(pytester, fake_server, "--llm-concurrency=4").assert_outcomes(passed=12)
@@ -295,13 +352,19 @@ def test_high_concurrency_runs_calls_in_parallel(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
     fake_server.latency = 0.3
-    fake_server.script(lambda body: "ok")
+    replies = Arrivals()  # the script runs after the latency: it records when replies go out
+    fake_server.script(replies)
     write_suite(scenarios_yaml(12))
-    result, elapsed = timed_run(pytester, fake_server, "--llm-concurrency=12")
+    result = run(pytester, fake_server, "--llm-concurrency=12")
     result.assert_outcomes(passed=12)
     assert len(fake_server.requests) == 12
     assert fake_server.max_in_flight > 4
-    assert elapsed < 12 * 0.3 / 2, f"12 calls of 0.3 s took {elapsed:.2f} s: not parallel"
+    # Wall time of the calls, first request to last reply. One after another they would take
+    # 3.6 s. Measured at the server: the inner session's own duration is dominated by CPU
+    # starvation when the machine is busy, which says nothing about parallelism.
+    span = 0.3 + sum(replies.gaps())
+    assert span < 12 * 0.3 / 2, f"12 calls of 0.3 s took {span:.2f} s: not parallel"
+    assert session_seconds(result) < 12 * 0.3 * 3  # only catches gross serialisation
 
 
 def test_rpm_spaces_requests(
@@ -309,11 +372,17 @@ def test_rpm_spaces_requests(
 ) -> None:
     arrivals = Arrivals()
     fake_server.script(arrivals)
-    write_suite(scenarios_yaml(3))
-    run(pytester, fake_server, "--llm-rpm=120").assert_outcomes(passed=3)
-    assert len(arrivals.times) == 3
+    write_suite(scenarios_yaml(4))
+    run(pytester, fake_server, "--llm-rpm=120").assert_outcomes(passed=4)
+    assert len(arrivals.times) == 4
+    # 120 rpm: one request start every 0.5 s. The limiter spaces the *starts*; the first call
+    # of a run also sets up litellm's HTTP client, so its arrival may lag by a fraction of a
+    # second, and a busy machine adds jitter: hence the tolerances. Unlimited, all four
+    # requests arrive within a few milliseconds.
     gaps = arrivals.gaps()
-    assert min(gaps) >= 0.45, gaps  # 120 rpm: one request every 0.5 s
+    assert min(gaps[1:]) >= 0.4, gaps
+    assert sum(gaps[1:]) >= 0.9, gaps
+    assert sum(gaps) >= 1.0, gaps
 
 
 # -- retries and infrastructure errors -------------------------------------------------------
@@ -333,19 +402,6 @@ def test_5xx_is_retried_until_success(
 def test_429_honours_retry_after(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
-    arrivals = Arrivals()
-    fake_server.script(arrivals)
-    fake_server.inject(Fault.status(429, retry_after=1))
-    write_suite(scenarios_yaml(1))
-    run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
-    # The script only runs for the successful request; the faulted one is in `requests`.
-    assert len(fake_server.requests) == 2
-    assert len(arrivals.times) == 1
-
-
-def test_429_gap_between_attempts(
-    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
-) -> None:
     # The script sees every request (the fault is returned by the script itself), so both
     # arrival times are known.
     arrivals = Arrivals(
@@ -354,10 +410,11 @@ def test_429_gap_between_attempts(
     fake_server.script(arrivals)
     write_suite(scenarios_yaml(1))
     run(pytester, fake_server, "--llm-retries=1").assert_outcomes(passed=1)
+    assert len(fake_server.requests) == 2
     assert len(arrivals.times) == 2
     (gap,) = arrivals.gaps()
     assert gap >= 0.9, f"Retry-After: 1 not honoured, retried after {gap:.2f} s"
-    assert gap < 2.9, f"retried after {gap:.2f} s"
+    assert gap < 5, f"retried after {gap:.2f} s"
 
 
 def test_dropped_connection_is_retried(
@@ -381,9 +438,17 @@ def test_garbled_reply_is_retried(
     assert len(fake_server.requests) == 2
 
 
-@pytest.mark.parametrize("fault", [Fault.malformed(), Fault.bad_shape()], ids=lambda f: f.kind)
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [(Fault.malformed(), "Expecting value"), (Fault.bad_shape(), "choices")],
+    ids=["malformed", "bad_shape"],
+)
 def test_garbled_replies_beyond_retries_are_an_error(
-    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, fault: Fault
+    pytester: pytest.Pytester,
+    fake_server: FakeOpenAIServer,
+    write_suite: Any,
+    fault: Fault,
+    reason: str,
 ) -> None:
     fake_server.script(lambda body: "ok")
     fake_server.inject(fault, fault)
@@ -393,6 +458,7 @@ def test_garbled_replies_beyond_retries_are_an_error(
     out = result.stdout.str()
     assert "infrastructure error" in out
     assert "gave up after 2 attempts" in out
+    assert reason in out
     assert "FAILED" not in out
     assert len(fake_server.requests) == 2
 
@@ -431,24 +497,32 @@ def test_timeout_is_an_error_and_fast(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
     fake_server.script(lambda body: "ok")
-    fake_server.inject(Fault.timeout(5))
+    # The server holds the reply for 20 s (stop() at teardown wakes it): a run that waited for
+    # it could not finish within the bound below.
+    fake_server.inject(Fault.timeout(20))
     write_suite(scenarios_yaml(1))
-    result, elapsed = timed_run(
-        pytester, fake_server, "--llm-timeout=0.5", "--llm-retries=0"
-    )
+    result = run(pytester, fake_server, "--llm-timeout=0.5", "--llm-retries=0")
+    elapsed = session_seconds(result)
     result.assert_outcomes(errors=1)
     out = result.stdout.str()
     assert "infrastructure error" in out
     assert "gave up after 1 attempt" in out
     assert "FAILED" not in out
     assert len(fake_server.requests) == 1
-    assert elapsed < 4, f"a 0.5 s timeout took {elapsed:.2f} s"
+    # Idle, this session takes about a second; the bound leaves room for a busy machine.
+    assert elapsed < 10, f"a 0.5 s timeout took {elapsed:.2f} s"
 
 
 def test_results_file_records_errors(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
-    fake_server.reply_map({"question 1": Fault.status(401, message="key revoked")})
+    fake_server.script(
+        lambda body: (
+            Fault.status(401, message="key revoked")
+            if last_user_text(body) == "question 1"
+            else "ok"
+        )
+    )
     write_suite(scenarios_yaml(2))
     result = run(pytester, fake_server, "--llm-results=out.json")
     result.assert_outcomes(passed=1, errors=1)
@@ -468,7 +542,7 @@ def test_results_file_records_errors(
 # -- the response cache ----------------------------------------------------------------------
 
 
-def test_cache_resume_and_modes(
+def test_cache_resume_skips_finished_calls(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
     fake_server.script(lambda body: "ok")
@@ -479,7 +553,6 @@ def test_cache_resume_and_modes(
     assert len(cache_files(pytester)) == 3
 
     fake_server.reset()
-    fake_server.script(lambda body: "ok")
     run(pytester, fake_server, "--llm-results=out.json").assert_outcomes(passed=3)
     assert fake_server.requests == []
     rows = read_results(pytester.path / "out.json")["results"]
@@ -487,18 +560,31 @@ def test_cache_resume_and_modes(
     assert all(r["cached"] is True and r["outcome"] == "passed" for r in rows)
 
     # An output-affecting parameter is part of the key.
+    fake_server.script(lambda body: "ok")
     run(pytester, fake_server, "--llm-temperature=0.7").assert_outcomes(passed=3)
     assert len(fake_server.requests) == 3
     assert len(cache_files(pytester)) == 6
 
-    fake_server.reset()
+
+def test_cache_off_always_calls(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
     fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(3))
     for _ in range(2):
         run(pytester, fake_server, "--llm-cache=off").assert_outcomes(passed=3)
     assert len(fake_server.requests) == 6
+    assert cache_files(pytester) == []
 
-    # Replay uses the cache and never the network.
-    fake_server.reset()
+
+def test_replay_after_readwrite_run_uses_no_network(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    fake_server.script(lambda body: "ok")
+    write_suite(scenarios_yaml(3))
+    run(pytester, fake_server).assert_outcomes(passed=3)
+    assert len(fake_server.requests) == 3
+    fake_server.reset()  # from here every request would get an echo, failing the scorers
     run(pytester, fake_server, "--llm-cache=replay").assert_outcomes(passed=3)
     assert fake_server.requests == []
 
@@ -538,24 +624,27 @@ def test_resume_after_partial_run_with_k(
 def test_resume_after_x_stop(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
-    # Scenario s01 fails; with one call in flight at a time, -x stops the run before the rest.
-    fake_server.latency = 0.2
+    # Scenario s01 fails; with one call in flight at a time, -x stops the run (a crash or
+    # Ctrl-C) before the rest: only finished calls are stored.
+    fake_server.latency = 0.4
     fake_server.script(lambda body: "nope" if last_user_text(body) == "question 1" else "ok")
-    write_suite(scenarios_yaml(6))
+    write_suite(scenarios_yaml(10))
     run(pytester, fake_server, "-x", "--llm-concurrency=1").assert_outcomes(passed=1, failed=1)
     first = len(fake_server.requests)
-    assert first < 6
+    assert first < 10
     cached = len(cache_files(pytester))
     assert 2 <= cached <= first
 
     fake_server.reset()
     fake_server.script(lambda body: "nope" if last_user_text(body) == "question 1" else "ok")
-    run(pytester, fake_server).assert_outcomes(passed=5, failed=1)
-    # Only the calls without a stored response reach the server.
-    assert len(fake_server.requests) == 6 - cached
-    assert "question 0" not in {last_user_text(r) for r in fake_server.requests}
-    assert "question 1" not in {last_user_text(r) for r in fake_server.requests}
-    assert len(cache_files(pytester)) == 6
+    run(pytester, fake_server).assert_outcomes(passed=9, failed=1)
+    # Exactly the calls without a stored response reach the server, each once.
+    asked = [last_user_text(r) for r in fake_server.requests]
+    assert len(asked) == 10 - cached
+    assert len(set(asked)) == len(asked)
+    assert "question 0" not in asked
+    assert "question 1" not in asked
+    assert len(cache_files(pytester)) == 10
 
 
 # -- -x and --llm-repeat ---------------------------------------------------------------------
@@ -564,13 +653,19 @@ def test_resume_after_x_stop(
 def test_exitfirst_cancels_outstanding_calls(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
-    fake_server.latency = 0.5
+    fake_server.latency = 1.0
     fake_server.script(lambda body: "nope" if last_user_text(body) == "question 0" else "ok")
     write_suite(scenarios_yaml(30))
-    result, elapsed = timed_run(pytester, fake_server, "-x", "--llm-concurrency=2")
+    result = run(pytester, fake_server, "-x", "--llm-concurrency=2")
     result.assert_outcomes(failed=1)
-    assert len(fake_server.requests) < 10, len(fake_server.requests)
-    assert elapsed < 4, f"-x run took {elapsed:.2f} s"
+    seen = len(fake_server.requests)
+    assert seen < 10, seen
+    # All 30 calls, two at a time, would take 15 s; idle, this session takes about 1.5 s.
+    elapsed = session_seconds(result)
+    assert elapsed < 10, f"-x run took {elapsed:.2f} s"
+    # Cancelled means cancelled: nothing keeps calling once the run is over.
+    time.sleep(0.6)
+    assert len(fake_server.requests) == seen
 
 
 def test_repeat_samples_each_scenario(
@@ -624,7 +719,7 @@ def test_warnings_as_errors_do_not_break_a_run(
     write_suite(ONE_PASS_ONE_FAIL)
     result = run(pytester, fake_server, "-W", "error", model=model)
     result.assert_outcomes(passed=1, failed=1)
-    assert "warning" not in result.stdout.str().lower()
+    assert "warnings summary" not in result.stdout.str()
 
 
 @pytest.mark.slow

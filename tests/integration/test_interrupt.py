@@ -27,9 +27,17 @@ def test_ctrl_c_cancels_outstanding_calls_and_keeps_results(
     (tmp_path / "slow.llmbench.yaml").write_text(_suite(20))
     fake_server.latency = 1.0
     cmd = [
-        sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-        "--llm-model=hosted_vllm/fake", f"--llm-api-base={fake_server.base_url}",
-        "--llm-concurrency=2", "--llm-results=out.json", f"--llm-cache-dir={tmp_path / 'cache'}",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--llm-model=hosted_vllm/fake",
+        f"--llm-api-base={fake_server.base_url}",
+        "--llm-concurrency=2",
+        "--llm-results=out.json",
+        f"--llm-cache-dir={tmp_path / 'cache'}",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -58,7 +66,11 @@ def test_ctrl_c_cancels_outstanding_calls_and_keeps_results(
     fake_server.reset()
     rerun = subprocess.run(
         [c for c in cmd if not c.startswith("--llm-concurrency")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert rerun.returncode == 0, rerun.stdout[-2000:]
     assert len(fake_server.requests) == 20 - len(cached)
