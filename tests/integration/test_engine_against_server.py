@@ -439,58 +439,38 @@ def test_garbled_reply_is_retried(
 
 
 @pytest.mark.parametrize(
-    ("fault", "reason"),
-    [(Fault.malformed(), "Expecting value"), (Fault.bad_shape(), "choices")],
-    ids=["malformed", "bad_shape"],
+    ("fault", "retries", "reason", "requests"),
+    [
+        # Garbled and 5xx replies are retried, then the item is an error with the reason.
+        (Fault.malformed(), 1, "Expecting value", 2),
+        (Fault.bad_shape(), 1, "choices", 2),
+        (Fault.status(503, message="backend melted"), 1, "backend melted", 2),
+        # An authentication failure cannot improve with retrying: one request only.
+        (Fault.status(401, message="bad key"), 2, "bad key", 1),
+    ],
+    ids=["malformed", "bad_shape", "503", "401-not-retried"],
 )
-def test_garbled_replies_beyond_retries_are_an_error(
+def test_unrecoverable_replies_are_errors_with_reason(
     pytester: pytest.Pytester,
     fake_server: FakeOpenAIServer,
     write_suite: Any,
     fault: Fault,
+    retries: int,
     reason: str,
+    requests: int,
 ) -> None:
     fake_server.script(lambda body: "ok")
-    fake_server.inject(fault, fault)
+    fake_server.inject(*[fault] * 3)
     write_suite(scenarios_yaml(1))
-    result = run(pytester, fake_server, "--llm-retries=1")
+    result = run(pytester, fake_server, f"--llm-retries={retries}")
     result.assert_outcomes(errors=1)
     out = result.stdout.str()
     assert "infrastructure error" in out
-    assert "gave up after 2 attempts" in out
     assert reason in out
+    if requests > 1:
+        assert f"gave up after {requests} attempts" in out
     assert "FAILED" not in out
-    assert len(fake_server.requests) == 2
-
-
-def test_5xx_beyond_retries_is_an_error_with_reason(
-    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
-) -> None:
-    fake_server.script(lambda body: "ok")
-    fake_server.inject(*[Fault.status(503, message="backend melted")] * 2)
-    write_suite(scenarios_yaml(1))
-    result = run(pytester, fake_server, "--llm-retries=1")
-    result.assert_outcomes(errors=1)
-    out = result.stdout.str()
-    assert "infrastructure error" in out
-    assert "backend melted" in out
-    assert "FAILED" not in out
-    assert len(fake_server.requests) == 2
-
-
-def test_401_is_not_retried(
-    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
-) -> None:
-    fake_server.script(lambda body: "ok")
-    fake_server.inject(*[Fault.status(401, message="bad key")] * 3)
-    write_suite(scenarios_yaml(1))
-    result = run(pytester, fake_server, "--llm-retries=2")
-    result.assert_outcomes(errors=1)
-    out = result.stdout.str()
-    assert "infrastructure error" in out
-    assert "bad key" in out
-    assert "FAILED" not in out
-    assert len(fake_server.requests) == 1
+    assert len(fake_server.requests) == requests
 
 
 def test_timeout_is_an_error_and_fast(
