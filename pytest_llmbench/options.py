@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,47 @@ def _api_base(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"expected an http(s) URL, got {text!r}")
     return text.rstrip("/")
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a pass rate in [0, 1], got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a pass rate in [0, 1], got {text!r}")
+    return value
+
+
+def _suite_rate(text: str) -> tuple[str, float]:
+    suite, sep, rate = text.partition("=")
+    if not sep or not suite.strip():
+        raise argparse.ArgumentTypeError(f"expected SUITE=RATE, e.g. rules=0.8; got {text!r}")
+    return suite.strip(), _rate(rate.strip())
+
+
+def _significance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1), got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1), got {text!r}")
+    return value
+
+
+def _hf_repo(text: str) -> str:
+    # The Hub's repo id rule: one "/", letters, digits, "-", "_", "." (no "--" or "..").
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", text) or ".." in text or "--" in text:
+        raise argparse.ArgumentTypeError(f"expected a dataset repo OWNER/NAME, got {text!r}")
+    return text
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return path
 
 
 def _choice(choices: tuple[str, ...]) -> Any:
@@ -222,6 +264,7 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="WHEN",
         help="progress bar: auto (on a TTY, default), on, off",
     )
+    _add_ci_options(g)
     parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
     parser.addini("llm_api_base", "API base URL for the model")
     parser.addini("llm_concurrency", "calls in flight per model backend", default="32")
@@ -232,6 +275,68 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("llm_scoring", "official or strict", default="official")
     parser.addini("llm_results", "path of the results JSON")
     parser.addini("llm_suite_globs", "extra file globs collected as suites", type="linelist")
+    parser.addini("llm_fail_under", "pass-rate gate in [0, 1] (see --llm-fail-under)")
+    parser.addini(
+        "llm_fail_under_suite", "per-suite pass-rate gates, one SUITE=RATE a line", type="linelist"
+    )
+
+
+def _add_ci_options(g: Any) -> None:
+    """Hub upload and CI gates (``results/hub.py``, ``gates.py``). The Hub token is never an
+    option: it comes from HF_TOKEN or ``hf auth login`` only, so it never lands in shell
+    history or CI logs."""
+    g.addoption(
+        "--llm-hf-repo",
+        dest="llm_hf_repo",
+        type=_hf_repo,
+        metavar="OWNER/NAME",
+        help="upload the run to this Hugging Face dataset repo (token from HF_TOKEN or "
+        "hf auth login)",
+    )
+    g.addoption(
+        "--llm-hf-endpoint",
+        dest="llm_hf_endpoint",
+        type=_api_base,
+        metavar="URL",
+        help="Hub endpoint for --llm-hf-repo (default: HF_ENDPOINT or huggingface.co)",
+    )
+    g.addoption(
+        "--llm-hf-private",
+        dest="llm_hf_private",
+        action="store_true",
+        default=False,
+        help="create the --llm-hf-repo dataset as private",
+    )
+    g.addoption(
+        "--llm-fail-under",
+        dest="llm_fail_under",
+        type=_rate,
+        metavar="RATE",
+        help="gate: exit 0 when each model's pass rate is >= RATE (0-1) even if some "
+        "scenarios failed, non-zero below it (ini: llm_fail_under; per suite: "
+        "llm_fail_under_suite)",
+    )
+    g.addoption(
+        "--llm-baseline",
+        dest="llm_baseline",
+        type=_existing_file,
+        metavar="RESULTS.json",
+        help="compare this run with a stored results file, scenario by scenario",
+    )
+    g.addoption(
+        "--llm-fail-on-regression",
+        dest="llm_fail_on_regression",
+        action="store_true",
+        default=False,
+        help="gate: fail only when the drop vs --llm-baseline is significant (exact McNemar)",
+    )
+    g.addoption(
+        "--llm-significance",
+        dest="llm_significance",
+        type=_significance,
+        metavar="ALPHA",
+        help="significance level of --llm-fail-on-regression (default 0.05)",
+    )
 
 
 @dataclass(frozen=True)
@@ -253,6 +358,14 @@ class Settings:
     suite_globs: tuple[str, ...] = ()
     judge_model: str | None = None
     judge_api_base: str | None = None
+    hf_repo: str | None = None
+    hf_endpoint: str | None = None
+    hf_private: bool = False
+    fail_under: float | None = None
+    fail_under_suite: tuple[tuple[str, float], ...] = ()
+    baseline: Path | None = None
+    fail_on_regression: bool = False
+    significance: float = 0.05
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -290,6 +403,17 @@ def settings_from_config(config: pytest.Config) -> Settings:
     cache_dir = opt.llm_cache_dir or config.getini("llm_cache_dir")
     results = opt.llm_results or config.getini("llm_results")
     root = Path(str(config.rootpath))
+    fail_under = opt.llm_fail_under
+    if fail_under is None and config.getini("llm_fail_under"):
+        fail_under = _ini_parse(config, "llm_fail_under", _rate)
+    suite_gates = []
+    for line in config.getini("llm_fail_under_suite") or ():
+        try:
+            suite_gates.append(_suite_rate(line))
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"ini option llm_fail_under_suite: {exc}") from None
+    if opt.llm_fail_on_regression and opt.llm_baseline is None:
+        raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     return Settings(
         models=tuple(models),
         api_base=api_base,
@@ -310,4 +434,12 @@ def settings_from_config(config: pytest.Config) -> Settings:
         suite_globs=tuple(config.getini("llm_suite_globs") or ()),
         judge_model=opt.llm_judge_model,
         judge_api_base=opt.llm_judge_api_base,
+        hf_repo=opt.llm_hf_repo,
+        hf_endpoint=opt.llm_hf_endpoint,
+        hf_private=opt.llm_hf_private,
+        fail_under=fail_under,
+        fail_under_suite=tuple(suite_gates),
+        baseline=opt.llm_baseline,
+        fail_on_regression=opt.llm_fail_on_regression,
+        significance=opt.llm_significance or 0.05,
     )

@@ -41,7 +41,9 @@ class BenchRun:
         self.summary: list[dict[str, Any]] = []
         self.aggregates: dict[str, dict[str, Any]] = {}
         self.results_path: Path | None = None
+        self.notes: list[str] = []  # upload and gate outcomes for the terminal summary
         self.session: pytest.Session | None = None
+        config.addinivalue_line("markers", "llm_fail_under(rate): pass-rate gate of the suite")
         if not self.is_worker:
             from pytest_llmbench.results.collector import ResultsCollector
 
@@ -172,18 +174,28 @@ class BenchRun:
 
         self.summary = summarize(self.collector.items, self.collector.rows)
         self.aggregates = aggregates(self.collector.rows)
-        if self.settings.results is not None:
+        # An upload sends the results file, so it needs one even without --llm-results.
+        if self.settings.results is not None or self.settings.hf_repo is not None:
             self.results_path = self.write_results()
+        if self.settings.hf_repo is not None:
+            from pytest_llmbench.results.hub import upload_after_run
+
+            self.notes += upload_after_run(self, session)
+        from pytest_llmbench.gates import apply_gates
+
+        self.notes += apply_gates(self, session)  # may change session.exitstatus
 
     def write_results(self) -> Path:
         from pytest_llmbench.results.runinfo import run_info
         from pytest_llmbench.results.writer import build_document, dumps, write_atomic
 
-        assert self.collector is not None and self.settings.results is not None
+        assert self.collector is not None
         document = build_document(run_info(self), self.collector.rows, self.summary)
         document["aggregates"] = self.aggregates
         self.config.hook.pytest_llmbench_results_ready(config=self.config, results=document)
         path = self.settings.results
+        if path is None:  # kept (not a temp file) so a failed upload can be retried from it
+            path = self.settings.cache_dir / "runs" / f"{document['run']['run_id']}.json"
         write_atomic(path, dumps(document))
         return path
 
@@ -200,6 +212,7 @@ class BenchRun:
             notes.append(f"llmbench: {no_refs} scenario item(s) have no reference replies")
         if self.results_path is not None:
             notes.append(f"llmbench: results written to {self.results_path}")
+        notes += self.notes
         from pytest_llmbench.families import render_aggregates
 
         write_summary(self.config, self.summary, render_aggregates(self.aggregates) + notes)

@@ -2,7 +2,8 @@
 
 Download side: repo info, tree listing, ``resolve`` (HEAD + GET, with the ETag / X-Repo-Commit /
 Content-Length headers ``hf_hub_download`` needs). Upload side: repo creation, ``preupload``
-(every file "regular", so no LFS or Xet transfer is ever attempted) and the NDJSON ``commit``.
+(every file "regular", so no LFS or Xet transfer is ever attempted), the NDJSON ``commit`` and
+``validate-yaml`` (asked before a README.md is committed).
 Nothing on PyPI fits (see STYLE.md section 3). Repos live in memory: tests pre-seed them with
 ``create_repo`` / ``commit`` and inspect them with ``files``. Optional bearer-token check,
 private repos, and fault injection (``fail_next``) for retry tests.
@@ -255,6 +256,8 @@ class FakeHubServer:
             if not authorized:
                 raise HubError(401, "Invalid credentials in Authorization header")
             return web.json_response({"type": "user", "name": self.username})
+        if parts == ["api", "validate-yaml"] and method == "POST":
+            return _validate_yaml(json.loads(body or b"{}"))
         if parts == ["api", "repos", "create"] and method == "POST":
             return self._create(request, json.loads(body or b"{}"), authorized)
         if len(parts) >= 4 and parts[0] == "api" and parts[1] in _TYPES:
@@ -431,6 +434,34 @@ class FakeHubServer:
         return web.json_response(
             {"success": True, "commitOid": commit.oid, "commitUrl": url, "pullRequestUrl": pr_url}
         )
+
+
+def _validate_yaml(payload: dict[str, object]) -> web.Response:
+    """What ``create_commit`` asks before committing a README.md: does its YAML front matter
+    parse, and is each ``configs`` entry usable by the dataset viewer. Errors answer 400 with
+    ``errors`` (the client raises ValueError); the real Hub's many metadata checks are not
+    reproduced."""
+    import yaml
+
+    content = str(payload.get("content") or "")
+    errors: list[str] = []
+    if content.startswith("---"):
+        front, sep, _ = content[3:].partition("\n---")
+        try:
+            meta = yaml.safe_load(front) if sep else None
+        except yaml.YAMLError as exc:
+            meta, errors = None, [f"YAML does not parse: {exc}"]
+        if not sep:
+            errors.append("front matter is not closed by ---")
+        elif meta is not None and not isinstance(meta, dict):
+            errors.append("metadata must be a mapping")
+        configs = (meta.get("configs") or []) if isinstance(meta, dict) else []
+        for cfg in configs:
+            if not isinstance(cfg, dict) or not cfg.get("config_name") or "data_files" not in cfg:
+                errors.append(f"configs entry needs config_name and data_files: {cfg!r}")
+    if errors:
+        return web.json_response({"errors": [{"message": e} for e in errors]}, status=400)
+    return web.json_response({"errors": [], "warnings": []})
 
 
 def _as_bytes(files: Mapping[str, bytes | str]) -> dict[str, bytes]:

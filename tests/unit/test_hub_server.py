@@ -231,3 +231,21 @@ def test_fault_injection(hub: FakeHubServer) -> None:
     assert "y" not in hub.files("org/data")
     status, _, _ = raw(f"{hub.url}/api/nothing/here")
     assert status == 404
+
+
+def test_readme_metadata_is_validated_before_commit(hub: FakeHubServer) -> None:
+    a = api(hub)
+    good = b"---\nlicense: mit\nconfigs:\n- config_name: x\n  data_files: a.json\n---\n# Hi\n"
+    a.upload_file(
+        path_or_fileobj=good, path_in_repo="README.md", repo_id="org/data", repo_type="dataset"
+    )
+    assert hub.files("org/data")["README.md"] == good
+    for bad in (b"---\nlicense: [mit\n---\n", b"---\nconfigs:\n- data_files: a.json\n---\n"):
+        with pytest.raises(ValueError, match=r"Invalid metadata in README\.md"):
+            a.upload_file(
+                path_or_fileobj=bad,
+                path_in_repo="README.md",
+                repo_id="org/data",
+                repo_type="dataset",
+            )
+    assert hub.files("org/data")["README.md"] == good

@@ -1,0 +1,278 @@
+"""Upload of one run to a Hugging Face dataset repo: ``runs/<run_id>/results.json`` (the
+results file as written), ``runs/<run_id>/results.jsonl`` (flat rows for the dataset viewer)
+and the merged dataset card, in one ``HfApi.create_commit``.
+
+- huggingface_hub is imported here only, lazily (its import is slow; the plugin must stay
+  cheap to load). No ``datasets``: it pulls pyarrow and pandas for nothing we need.
+- The token comes from HF_TOKEN or ``hf auth login`` (huggingface_hub reads both itself); it is
+  never an option, never printed, and scrubbed from every error message we show.
+- Runs never overwrite each other: a folder that exists is left alone ("already uploaded").
+- The commit names the revision the card was read from (``parent_commit``): a concurrent
+  upload makes it fail with 412 and the whole read-merge-commit is retried, so no score is
+  lost. Transient errors (429, 5xx, connection) are retried with backoff by tenacity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_llmbench.results.card import CardError, jsonl_path, merge_card
+from pytest_llmbench.results.jsonl import dataset_rows
+from pytest_llmbench.results.writer import scrub, secret_values
+
+if TYPE_CHECKING:
+    import pytest
+    from tenacity import RetryCallState
+
+    from pytest_llmbench.run import BenchRun
+
+TRANSIENT_STATUS = frozenset({408, 412, 425, 429, 500, 502, 503, 504})
+
+
+class UploadError(Exception):
+    """What failed, already free of secrets."""
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    retries: int = 4
+    initial_wait: float = 1.0
+    max_wait: float = 30.0
+    max_retry_after: float = 120.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = _retry_after(exc)
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        backoff: float = min(
+            self.initial_wait * 2.0 ** min(state.attempt_number - 1, 32), self.max_wait
+        )
+        return backoff * random.uniform(0.5, 1.0)  # jitter: parallel CI jobs do not align
+
+
+POLICY = UploadPolicy()  # tests replace it to retry without sleeping
+
+
+@dataclass
+class UploadResult:
+    repo_id: str
+    run_id: str
+    folder: str
+    url: str
+    commit_url: str | None  # None when the run was already there
+    warnings: list[str] = field(default_factory=list)
+
+
+def _secrets() -> list[str]:
+    values = set(secret_values())
+    try:
+        from huggingface_hub import get_token
+
+        token = get_token()  # also a token from `hf auth login`, not only HF_TOKEN
+    except Exception:  # a broken login must not hide the real error
+        token = None
+    if token:
+        values.add(token)
+    escaped = {json.dumps(v)[1:-1] for v in values}
+    return sorted(values | escaped, key=len, reverse=True)
+
+
+def _status(exc: BaseException | None) -> int | None:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        return float(str(headers.get("Retry-After")))
+    except ValueError:  # absent ("None") or an HTTP date: fall back to backoff
+        return None
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """Connection-level errors of whichever HTTP library this huggingface_hub uses
+    (requests before 1.0, httpx after; only modules already imported are looked at)."""
+    found: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    for module, names in (
+        ("httpx2", ("TransportError",)),
+        ("httpx", ("TransportError",)),
+        ("requests", ("ConnectionError", "Timeout")),
+    ):
+        mod = sys.modules.get(module)
+        if mod is not None:
+            found += [getattr(mod, n) for n in names if isinstance(getattr(mod, n, None), type)]
+    return tuple(found)
+
+
+def is_transient(exc: BaseException) -> bool:
+    status = _status(exc)
+    if status is not None:
+        return status in TRANSIENT_STATUS
+    return isinstance(exc, _transport_errors())
+
+
+def _attempt(
+    api: Any, repo_id: str, private: bool, document: dict[str, Any], raw: str, secrets: list[str]
+) -> UploadResult:
+    from huggingface_hub import CommitOperationAdd
+
+    run_id = document["run"]["run_id"]
+    folder = f"runs/{run_id}"
+    repo_url = str(api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True))
+    info = api.dataset_info(repo_id, revision="main")
+    names = {s.rfilename for s in info.siblings or []}
+    result = UploadResult(repo_id, run_id, folder, repo_url, None)
+    if private and not info.private:
+        result.warnings.append(f"{repo_id} exists and is public; --private applies on creation")
+    if f"{folder}/results.json" in names:
+        return result  # uploaded before (perhaps by an attempt whose answer was lost)
+    card = None
+    if "README.md" in names:
+        with tempfile.TemporaryDirectory() as tmp:
+            local = api.hf_hub_download(
+                repo_id, "README.md", repo_type="dataset", revision=info.sha, cache_dir=tmp
+            )
+            card = Path(local).read_text(encoding="utf-8")
+    jsonl = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dataset_rows(document))
+    files = {
+        f"{folder}/results.json": raw,
+        jsonl_path(run_id): jsonl,
+        "README.md": merge_card(card, document, repo_id),
+    }
+    ops = [CommitOperationAdd(p, scrub(text, secrets).encode()) for p, text in files.items()]
+    commit = api.create_commit(
+        repo_id,
+        ops,
+        commit_message=f"llmbench run {run_id}",
+        repo_type="dataset",
+        parent_commit=info.sha,
+    )
+    result.commit_url = str(commit.commit_url)
+    return result
+
+
+def upload_results_file(
+    path: Path,
+    repo_id: str,
+    *,
+    private: bool = False,
+    endpoint: str | None = None,
+    policy: UploadPolicy | None = None,
+) -> UploadResult:
+    """Upload one results file; raise ``UploadError`` with a secret-free message."""
+    from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
+
+    policy = policy or POLICY
+    try:
+        raw = path.read_text(encoding="utf-8")
+        document = json.loads(raw)
+        str(document["run"]["run_id"])  # the folder name: fail early without it
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UploadError(f"{path} is not a readable pytest-llmbench results file: {exc}") from None
+    secrets = _secrets()
+    from huggingface_hub import HfApi, get_token
+
+    try:
+        token = get_token()
+    except Exception as exc:  # e.g. a failed OIDC exchange (HF_OIDC_RESOURCE set)
+        raise UploadError(f"cannot get a Hugging Face token: {_message(exc, secrets)}") from None
+    if not token:
+        raise UploadError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
+    from pytest_llmbench import __version__
+
+    # HF_ENDPOINT is read by huggingface_hub once, at its import; reading it here as well lets
+    # a later change (a test, a wrapper script) take effect.
+    api = HfApi(
+        endpoint=endpoint or os.environ.get("HF_ENDPOINT") or None,
+        library_name="pytest-llmbench",
+        library_version=__version__,
+    )
+    retrying = Retrying(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_attempt(policy.retries + 1),
+        wait=policy.wait,
+        sleep=policy.sleep,
+    )
+    try:
+        # The Hub's metadata check turns its remarks into UserWarnings; under pytest's
+        # "-W error" they would abort an upload that is fine, so they become our warnings.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for attempt in retrying:
+                with attempt:
+                    result = _attempt(api, repo_id, private, document, raw, secrets)
+                    result.warnings += sorted({scrub(str(w.message), secrets) for w in caught})
+                    return result
+    except RetryError as exc:
+        n = exc.last_attempt.attempt_number
+        cause = exc.last_attempt.exception()
+        raise UploadError(f"{_message(cause, secrets)} (gave up after {n} attempts)") from None
+    except CardError as exc:
+        raise UploadError(f"{exc}; fix README.md in {repo_id}") from None
+    except Exception as exc:
+        raise UploadError(_message(exc, secrets)) from None
+    raise AssertionError("unreachable: tenacity yields until success or RetryError")
+
+
+def _message(exc: BaseException | None, secrets: list[str]) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__  # one line for the terminal
+    return scrub(f"{type(exc).__name__}: {text}", secrets)
+
+
+def retry_command(path: Path, repo_id: str, endpoint: str | None, private: bool) -> str:
+    parts = ["llmbench", "upload", shlex.quote(str(path)), "--repo", repo_id]
+    if endpoint:
+        parts += ["--endpoint", shlex.quote(endpoint)]
+    if private:
+        parts.append("--private")
+    return " ".join(parts)
+
+
+def upload_after_run(run: BenchRun, session: pytest.Session) -> list[str]:
+    """Upload at the end of a run; never raises (the run's outcome is not the upload's)."""
+    import pytest
+
+    s = run.settings
+    assert s.hf_repo is not None
+    path = run.results_path
+    if path is None or run.collector is None or not run.collector.rows:
+        return [f"llmbench: nothing to upload to {s.hf_repo}: no scenario ran"]
+    hint = retry_command(path, s.hf_repo, s.hf_endpoint, s.hf_private)
+    if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+        return [f"llmbench: run interrupted, not uploaded; to upload it anyway: {hint}"]
+    try:
+        result = upload_results_file(path, s.hf_repo, private=s.hf_private, endpoint=s.hf_endpoint)
+    except Exception as exc:  # whatever broke, the run's own report must still be printed
+        reason = str(exc) if isinstance(exc, UploadError) else _message(exc, _secrets())
+        return [
+            f"llmbench: upload to {s.hf_repo} FAILED: {reason}",
+            f"llmbench: the results are kept in {path}; retry with: {hint}",
+        ]
+    return describe_upload(result)
+
+
+def describe_upload(result: UploadResult) -> list[str]:
+    lines = [f"llmbench: warning: {w}" for w in result.warnings]
+    if result.commit_url is None:
+        lines.append(f"llmbench: run {result.run_id} is already in {result.repo_id}; unchanged")
+    else:
+        lines.append(
+            f"llmbench: uploaded run {result.run_id} to {result.url} "
+            f"({result.folder}/, commit {result.commit_url})"
+        )
+    return lines
