@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse
+from pytest_llmbench.results.writer import scrub_secrets
 
 CACHE_FORMAT = 1
 
@@ -61,10 +62,12 @@ class ResponseCache:
             return
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        body = json.dumps(
+        # A reply may quote a key (a server echoing its headers): cache files are outputs too.
+        text = json.dumps(
             {"v": CACHE_FORMAT, "model": model, "response": response.to_json()},
             ensure_ascii=False,
-        ).encode("utf-8")
+        )
+        body = scrub_secrets(text, json_text=True).encode("utf-8")
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as fh:

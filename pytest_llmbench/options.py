@@ -12,11 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
+
+if TYPE_CHECKING:
+    from pytest_llmbench.serve import ServeSpec
 
 CACHE_MODES = ("readwrite", "read", "write", "off", "replay")
 
@@ -265,6 +268,7 @@ def add_options(parser: pytest.Parser) -> None:
         help="progress bar: auto (on a TTY, default), on, off",
     )
     _add_ci_options(g)
+    _add_serve_options(g)
     parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
     parser.addini("llm_api_base", "API base URL for the model")
     parser.addini("llm_concurrency", "calls in flight per model backend", default="32")
@@ -339,6 +343,32 @@ def _add_ci_options(g: Any) -> None:
     )
 
 
+def _serve_spec(text: str) -> Any:
+    from pytest_llmbench.serve import parse_serve_spec
+
+    return parse_serve_spec(text)
+
+
+def _add_serve_options(g: Any) -> None:
+    """Managed local inference servers (``serve.py``)."""
+    g.addoption(
+        "--llm-serve",
+        dest="llm_serve",
+        type=_serve_spec,
+        metavar="SPEC",
+        help="start a local server for the run and route the model to it: "
+        "llamacpp:/path/model.gguf[,key=value...] or vllm:MODEL[,key=value...] "
+        "(model hosted_vllm/<alias> unless --llm-model is given)",
+    )
+    g.addoption(
+        "--llm-serve-timeout",
+        dest="llm_serve_timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="how long --llm-serve waits for the server to be healthy (default 300)",
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     models: tuple[str, ...] = ()
@@ -366,6 +396,8 @@ class Settings:
     baseline: Path | None = None
     fail_on_regression: bool = False
     significance: float = 0.05
+    serve: ServeSpec | None = None
+    serve_timeout: float = 300.0
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -388,6 +420,19 @@ def settings_from_config(config: pytest.Config) -> Settings:
                 models.append(_model(m))
             except argparse.ArgumentTypeError as exc:
                 raise pytest.UsageError(f"llm_model: {exc}") from None
+    serve = getattr(opt, "llm_serve", None)
+    local = [m for m in models if m.startswith("local/")]
+    if local:
+        if serve is not None or len(local) > 1:
+            raise pytest.UsageError(f"{local[-1]} starts its own server: give it alone")
+        from pytest_llmbench.serve import local_serve_spec
+
+        try:
+            serve = local_serve_spec(local[0])
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"--llm-model: {exc}") from None
+    if serve is not None and not models:
+        models.append(serve.model_name)
     if len(set(models)) != len(models):
         raise pytest.UsageError("--llm-model: the same model is given twice")
     api_base = opt.llm_api_base
@@ -400,6 +445,9 @@ def settings_from_config(config: pytest.Config) -> Settings:
         overrides["max_tokens"] = opt.llm_max_tokens
     if opt.llm_seed is not None:
         overrides["seed"] = opt.llm_seed
+    if local:  # the embedded model benchmarks with greedy, seeded decoding unless told otherwise
+        overrides.setdefault("temperature", 0.0)
+        overrides.setdefault("seed", 0)
     cache_dir = opt.llm_cache_dir or config.getini("llm_cache_dir")
     results = opt.llm_results or config.getini("llm_results")
     root = Path(str(config.rootpath))
@@ -412,6 +460,8 @@ def settings_from_config(config: pytest.Config) -> Settings:
             suite_gates.append(_suite_rate(line))
         except argparse.ArgumentTypeError as exc:
             raise pytest.UsageError(f"ini option llm_fail_under_suite: {exc}") from None
+    if serve is not None and opt.llm_api_base is not None:
+        raise pytest.UsageError("--llm-serve and --llm-api-base exclude each other")
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     return Settings(
@@ -442,4 +492,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
         baseline=opt.llm_baseline,
         fail_on_regression=opt.llm_fail_on_regression,
         significance=opt.llm_significance or 0.05,
+        serve=serve,
+        serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.outcome import ScenarioResult
     from pytest_llmbench.results.collector import ResultsCollector
     from pytest_llmbench.scoring.registry import ScorerRegistry
+    from pytest_llmbench.serve import ManagedServer
 
 RUN_KEY = pytest.StashKey["BenchRun"]()
 NO_MODEL_HINT = "no model configured: pass --llm-model=provider/name (or set llm_model in ini)"
@@ -43,6 +44,12 @@ class BenchRun:
         self.results_path: Path | None = None
         self.notes: list[str] = []  # upload and gate outcomes for the terminal summary
         self.session: pytest.Session | None = None
+        self.server: ManagedServer | None = None
+        if settings.serve is not None:
+            from pytest_llmbench.serve import ManagedServer
+
+            log_dir = settings.cache_dir / "serve"
+            self.server = ManagedServer(settings.serve, settings.serve_timeout, log_dir)
         config.addinivalue_line("markers", "llm_fail_under(rate): pass-rate gate of the suite")
         if not self.is_worker:
             from pytest_llmbench.results.collector import ResultsCollector
@@ -60,6 +67,12 @@ class BenchRun:
         return self._registry
 
     def model_specs(self) -> list[ModelSpec]:
+        if self.server is not None:  # every non-built-in model goes to the managed server
+            served = self.server.spec.identity
+            return [
+                ModelSpec(m, None if m.startswith("llmbench/") else served)
+                for m in self.settings.models
+            ]
         return [ModelSpec(m, self.settings.api_base) for m in self.settings.models]
 
     def register_tags(self, tags: tuple[str, ...]) -> None:
@@ -83,6 +96,11 @@ class BenchRun:
                 from pytest_llmbench.client.litellm_client import LiteLLMClient
 
                 client = LiteLLMClient()
+            if self.server is not None:
+                from pytest_llmbench.serve import ServedClient
+
+                self.server.ensure_started()  # raises ServeError: the items become errors
+                client = ServedClient(client, self.server)
             self._engine = Engine(
                 client,
                 ResponseCache(s.cache_dir, s.cache_mode),
@@ -111,6 +129,13 @@ class BenchRun:
         todo = [i for i in items if isinstance(i, ScenarioItem) and i.skip_reason is None]
         if not todo or self.is_worker or self.config.option.collectonly:
             return
+        if self.server is not None:
+            from pytest_llmbench.serve import ServeError
+
+            try:
+                _ = self.engine  # starts the managed server before any call
+            except ServeError:
+                return  # each item's setup raises it again: errors, not failures
         for item in todo:
             self._submit(item)
 
@@ -124,14 +149,24 @@ class BenchRun:
         return item.future
 
     def wait_for(self, item: ScenarioItem) -> None:
-        future = self._submit(item)
+        from pytest_llmbench.serve import ServeError
+
+        error: str | None = None
+        try:
+            future = self._submit(item)
+        except ServeError as exc:  # the managed server did not start: an error, not a failure
+            error = str(exc)
+        if error is not None:
+            pytest.fail(f"infrastructure error: {error}", pytrace=False)
         from pytest_llmbench.report.progress import wait_with_progress
 
         result = wait_with_progress(self, future)
         item.result = result
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
-            pytest.fail(f"infrastructure error: {result.error}", pytrace=False)
+            from pytest_llmbench.results.writer import scrub_secrets
+
+            pytest.fail(scrub_secrets(f"infrastructure error: {result.error}"), pytrace=False)
 
     def cancel(self) -> None:
         if self._engine is not None:
@@ -141,6 +176,8 @@ class BenchRun:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self.server is not None:
+            self.server.stop()
 
     def progress_counts(self) -> tuple[int, int]:
         e = self._engine

@@ -31,12 +31,19 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
-def dumps(document: dict[str, Any]) -> str:
-    text = json.dumps(document, ensure_ascii=False, indent=1)
+def scrub_secrets(text: str, *, json_text: bool = False) -> str:
+    """``text`` with every secret-looking environment value replaced by ``***``; with
+    ``json_text``, their JSON-escaped forms too."""
     secrets = secret_values()
-    # A value with a quote, backslash or control character appears JSON-escaped in the text.
-    escaped = {json.dumps(v, ensure_ascii=False)[1:-1] for v in secrets}
-    return scrub(text, sorted({*secrets, *escaped}, key=len, reverse=True))
+    if json_text:
+        # A value with a quote, backslash or control character appears JSON-escaped in the text.
+        escaped = {json.dumps(v, ensure_ascii=False)[1:-1] for v in secrets}
+        secrets = sorted({*secrets, *escaped}, key=len, reverse=True)
+    return scrub(text, secrets)
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return scrub_secrets(json.dumps(document, ensure_ascii=False, indent=1), json_text=True)
 
 
 def write_atomic(path: Path, text: str) -> None:

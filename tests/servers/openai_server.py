@@ -22,7 +22,7 @@ from aiohttp import web
 
 __all__ = ["FakeOpenAIServer", "Fault", "Reply", "ScriptFn"]
 
-FaultKind = Literal["status", "timeout", "drop", "malformed", "bad_shape"]
+FaultKind = Literal["status", "timeout", "drop", "malformed", "bad_shape", "empty_choices"]
 
 _ERROR_TYPES: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "bad_request"),
@@ -77,6 +77,11 @@ class Fault:
     @classmethod
     def bad_shape(cls) -> Fault:
         return cls(kind="bad_shape")
+
+    @classmethod
+    def empty_choices(cls) -> Fault:
+        """A well-formed completion with ``"choices": []`` (seen from overloaded proxies)."""
+        return cls(kind="empty_choices")
 
 
 Reply = str | dict[str, Any] | Fault
@@ -328,6 +333,10 @@ class FakeOpenAIServer:
             return web.Response(status=200, body=broken, content_type="application/json")
         if fault.kind == "bad_shape":
             return web.json_response({"foo": 1})
+        if fault.kind == "empty_choices":
+            body = {"id": "chatcmpl-empty", "object": "chat.completion", "created": 0}
+            body |= {"model": self.models[0], "choices": []}
+            return web.json_response(body)
         # A timeout returned from a script has no normal reply to fall back to.
         return error_response("timeout fault used as a reply", 500)
 

@@ -1,0 +1,121 @@
+"""Helpers shared by the benchmark scripts (run as ``python benchmarks/<name>.py``).
+
+Nothing here is imported by the plugin or its tests. Every pytest run is a subprocess with
+litellm offline, so no figure includes a network stall.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tests.servers.openai_server import FakeOpenAIServer  # noqa: E402
+
+__all__ = [
+    "REPO",
+    "FakeOpenAIServer",
+    "ServerClock",
+    "env",
+    "fill_cache",
+    "median",
+    "run_pytest",
+    "tail",
+    "write_suite",
+]
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e.setdefault("LITELLM_OFFLINE_MODE", "true")
+    e.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    e.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), e.get("PYTHONPATH", "")]))
+    return e
+
+
+def write_suite(folder: Path, n: int, name: str = "bench.llmbench.yaml") -> Path:
+    """One suite of ``n`` single-turn scenarios, each scored by ``contains: ok``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["suite: bench", "scenarios:"]
+    for i in range(n):
+        lines += [f"  - id: s{i}", f"    user: question {i}", "    expect:", "      - contains: ok"]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # An empty conftest/ini stops pytest from walking up into the project's own config.
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    return path
+
+
+def run_pytest(folder: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """``python -m pytest`` in ``folder``; returns (wall seconds, completed process)."""
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=folder, env=env(), capture_output=True, text=True)
+    return time.perf_counter() - t0, proc
+
+
+class ServerClock:
+    """A fake-server script that answers "ok" and records, server side, when each reply leaves
+    (the script runs after the configured latency, i.e. just before the response is sent)."""
+
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+        self.times: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        with self._lock:
+            self.times.append(time.perf_counter())
+        return "ok"
+
+    def dispatch_seconds(self) -> float:
+        """First request arrival (first reply minus latency) to last response."""
+        return max(self.times) - (min(self.times) - self.latency)
+
+
+def tail(text: str, n: int = 15) -> str:
+    return "\n".join(text.splitlines()[-n:])
+
+
+INSTANT_CLIENT = '''
+"""Loaded with ``-p _instant_client`` to fill a cache fast: answers "ok" with no network."""
+from pytest_llmbench.client.base import ChatResponse
+
+
+class InstantClient:
+    async def complete(self, request, timeout):
+        return ChatResponse(content="ok", finish_reason="stop")
+
+    async def aclose(self):
+        pass
+
+
+def pytest_llmbench_make_client(settings):
+    return InstantClient()
+'''
+
+
+def fill_cache(folder: Path, *args: str) -> float:
+    """Run the suites in ``folder`` once through an instant in-process client (no HTTP), cache
+    on, so that the next run of the same requests is fully cached. Returns the wall seconds."""
+    (folder / "_instant_client.py").write_text(INSTANT_CLIENT, encoding="utf-8")
+    wall, proc = run_pytest(folder, "-p", "_instant_client", "--llm-cache=readwrite", *args)
+    if proc.returncode != 0:
+        print(tail(proc.stdout), tail(proc.stderr), sep="\n", file=sys.stderr)
+        raise SystemExit(f"cache fill failed: exit {proc.returncode}")
+    return wall
+
+
+def median(values: list[float]) -> float:
+    s = sorted(values)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
