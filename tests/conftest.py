@@ -19,6 +19,10 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 from tests.servers.openai_server import FakeOpenAIServer
 
+# tests/data holds deliberately malformed suite files that tests copy into pytester folders;
+# the project's own run must not collect them.
+collect_ignore = ["data"]
+
 REPO = Path(__file__).resolve().parent.parent
 WARNINGS_AS_ERRORS = ("-W", "error")
 SHARED = REPO.parent / "shared"
