@@ -1,8 +1,9 @@
 """The dispatch engine: one asyncio loop in a background thread for the whole run.
 
 All selected scenarios are submitted right after collection; pytest's items then wait, in
-order, for their own result. Per backend (model × api base) a semaphore bounds calls in flight
-and an optional limiter spaces requests to ``--llm-rpm``. The loop lives in its own thread so
+order, for their own result. Per backend (model × api base) an adaptive window bounds calls in
+flight (``--llm-concurrency`` at most, narrower after rate limits: ``limits.py``) and an optional
+limiter spaces requests to ``--llm-rpm``. The loop lives in its own thread so
 pytest's main thread stays the ordinary synchronous runner (and Ctrl-C lands there).
 """
 
@@ -11,33 +12,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from pytest_llmbench.cache import ResponseCache, cache_key
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient, RetryableError
 from pytest_llmbench.errors import CacheMiss
+from pytest_llmbench.limits import AdaptiveConcurrency, RateLimiter
 from pytest_llmbench.retry import RetryPolicy
 
 T = TypeVar("T")
-
-
-class RateLimiter:
-    """Spaces request starts at least ``60 / rpm`` seconds apart."""
-
-    def __init__(self, rpm: float) -> None:
-        self.interval = 60.0 / rpm
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
 
 
 class Engine:
@@ -57,7 +41,7 @@ class Engine:
         self.rpm = rpm
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self._semaphores: dict[Any, asyncio.Semaphore] = {}
+        self.windows: dict[Any, AdaptiveConcurrency] = {}
         self._limiters: dict[Any, RateLimiter] = {}
         self._futures: set[concurrent.futures.Future[Any]] = set()
         self._tasks: dict[concurrent.futures.Future[Any], asyncio.Task[Any]] = {}
@@ -115,33 +99,46 @@ class Engine:
 
     async def call(self, request: ChatRequest) -> ChatResponse:
         """Cache, then concurrency and rate limits, then the client with retries."""
+        cache = self.cache
         builtin = request.model.builtin is not None
-        key = cache_key(request) if not builtin else ""
-        if not builtin:
-            hit = self.cache.get(key)
+        key = cache_key(request) if not builtin and (cache.reads or cache.writes) else ""
+        if key and cache.reads:
+            hit = cache.get(key)
             if hit is not None:
                 return hit
-            if self.cache.mode == "replay":
-                raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
+        if cache.mode == "replay" and not builtin:
+            raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
         backend = request.model.backend
-        sem = self._semaphores.get(backend)
-        if sem is None:
-            sem = self._semaphores[backend] = asyncio.Semaphore(self.concurrency)
-        async with sem:
-            if self.rpm is not None:
-                limiter = self._limiters.get(backend)
-                if limiter is None:
-                    limiter = self._limiters[backend] = RateLimiter(self.rpm)
-                await limiter.wait()
+        window = self.windows.get(backend)
+        if window is None:
+            window = self.windows[backend] = AdaptiveConcurrency(self.concurrency)
+        limiter = None
+        if self.rpm is not None:
+            limiter = self._limiters.get(backend)
+            if limiter is None:
+                limiter = self._limiters[backend] = RateLimiter(self.rpm)
 
-            async def attempt() -> ChatResponse:
+        async def attempt() -> ChatResponse:
+            # A slot per attempt: a call waiting out its backoff holds no slot.
+            started = await window.acquire()
+            try:
+                if limiter is not None:
+                    await limiter.wait()
                 self.network_calls += 1
-                return await self.client.complete(request, self.timeout)
+                response = await self.client.complete(request, self.timeout)
+            except RetryableError as exc:
+                if exc.rate_limited:
+                    window.rate_limited(started, exc.retry_after)
+                raise
+            finally:
+                window.release()
+            window.succeeded(started)
+            return response
 
-            response, _attempts = await self.retry.call(attempt)
-        if not builtin:
+        response, _attempts = await self.retry.call(attempt)
+        if key and cache.writes:
             # Off the loop: a slow disk must not stall other calls' I/O.
-            await asyncio.to_thread(self.cache.put, key, response, request.model.name)
+            await asyncio.to_thread(cache.put, key, response, request.model.name)
         return response
 
     def cancel_all(self) -> int:

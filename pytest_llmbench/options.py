@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 CACHE_MODES = ("readwrite", "read", "write", "off", "replay")
+TRANSPORTS = ("auto", "litellm")
 
 
 def _checked(
@@ -161,6 +162,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="timeout of one model call (default 120)",
     )
     g.addoption(
+        "--llm-transport",
+        dest="llm_transport",
+        type=_choice(TRANSPORTS),
+        metavar="auto|litellm",
+        help="auto (default): OpenAI-compatible servers (openai/ or hosted_vllm/ with an API "
+        "base) are called directly, everything else through litellm; litellm: always litellm",
+    )
+    g.addoption(
         "--llm-retries",
         dest="llm_retries",
         type=_non_negative_int,
@@ -252,6 +261,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("llm_timeout", "timeout of one model call in seconds", default="120")
     parser.addini("llm_retries", "retries of a failed model call", default="4")
     parser.addini("llm_cache", "response cache mode", default="readwrite")
+    parser.addini("llm_transport", "auto or litellm (see --llm-transport)", default="auto")
     parser.addini("llm_cache_dir", "response cache folder")
     parser.addini("llm_scoring", "official or strict", default="official")
     parser.addini("llm_results", "path of the results JSON")
@@ -375,6 +385,7 @@ class Settings:
     significance: float = 0.05
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
+    transport: str = "auto"
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -471,4 +482,5 @@ def settings_from_config(config: pytest.Config) -> Settings:
         significance=opt.llm_significance or 0.05,
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
+        transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
     )

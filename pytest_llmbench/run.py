@@ -93,9 +93,9 @@ class BenchRun:
             s = self.settings
             client = self.config.hook.pytest_llmbench_make_client(settings=s)
             if client is None:
-                from pytest_llmbench.client.litellm_client import LiteLLMClient
+                from pytest_llmbench.client.router import RoutingClient
 
-                client = LiteLLMClient()
+                client = RoutingClient(s.transport)
             if self.server is not None:
                 from pytest_llmbench.serve import ServedClient
 

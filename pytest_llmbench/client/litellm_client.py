@@ -23,6 +23,7 @@ from pytest_llmbench.client.base import (
     Usage,
 )
 from pytest_llmbench.client.builtin import SCRIPT_HEADER, reply_for
+from pytest_llmbench.client.openai_compat import retry_after_seconds
 from pytest_llmbench.errors import InfrastructureError
 from pytest_llmbench.scoring.api import ToolCall
 
@@ -116,11 +117,9 @@ def _retry_after(exc: BaseException) -> float | None:
         headers = getattr(response, "headers", None)
     if not headers:
         return None
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
-        return None  # an HTTP date: rare enough to fall back to our own backoff
+    # httpx headers are case-insensitive; a plain dict from litellm may not be.
+    lowered = {str(k).lower(): str(v) for k, v in dict(headers).items()}
+    return retry_after_seconds(lowered)
 
 
 class LiteLLMClient:
@@ -166,13 +165,14 @@ class LiteLLMClient:
             litellm.Timeout,
             getattr(litellm, "BadGatewayError", litellm.InternalServerError),
         )
-        if isinstance(exc, retryable):
-            return RetryableError(text, _retry_after(exc))
         status = getattr(exc, "status_code", None)
+        limited = isinstance(exc, litellm.RateLimitError) or status == 429
+        if isinstance(exc, retryable):
+            return RetryableError(text, _retry_after(exc), rate_limited=limited)
         # status < 400: the server said OK but its body was unreadable (hosted_vllm raises
         # APIError with status 200 on truncated JSON): a garbled reply, worth another try.
         if isinstance(status, int) and (status >= 500 or status == 429 or status < 400):
-            return RetryableError(text, _retry_after(exc))
+            return RetryableError(text, _retry_after(exc), rate_limited=limited)
         return InfrastructureError(text)
 
     def _convert(self, request: ChatRequest, response: Any, latency: float) -> ChatResponse:

@@ -1,5 +1,7 @@
-"""End-to-end runs of the plugin, in-process, through the real litellm client against the local
-fake OpenAI-compatible server: dispatch, conversation, tools, limits, retries, cache, -x, repeat.
+"""End-to-end runs of the plugin, in-process, against the local fake OpenAI-compatible server:
+dispatch, conversation, tools, limits, retries, cache, -x, repeat. Every test runs twice: over
+the direct OpenAI-compatible fast path (``--llm-transport=auto``) and through litellm, so both
+wire paths must give the same verdicts, errors and retries.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ import pytest
 from tests.servers.openai_server import FakeOpenAIServer, Fault, last_user_text
 
 ROUTES = ("hosted_vllm/fake", "openai/fake")
+_transport = {"value": "auto"}
+
+
+@pytest.fixture(autouse=True, params=["auto", "litellm"])
+def transport(request: pytest.FixtureRequest) -> str:
+    _transport["value"] = request.param
+    return str(request.param)
 
 
 # Modules an inner run imports besides the plugin's own: results, report and scorer code, and
@@ -89,6 +98,7 @@ def run(
         f"--llm-model={model}",
         f"--llm-api-base={server.base_url}",
         f"--llm-cache-dir={pytester.path / 'cache'}",
+        f"--llm-transport={_transport['value']}",
         "--llm-retries=2",
         "--llm-timeout=5",
         "--llm-progress=off",
@@ -417,6 +427,33 @@ def test_429_honours_retry_after(
     assert gap < 5, f"retried after {gap:.2f} s"
 
 
+def test_rate_limits_pause_the_backend_narrow_the_window_and_recover(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    """Adaptive concurrency (issue 8): a 429 with Retry-After stops every new start on the
+    backend until then, halves the calls in flight, and successes widen the window again —
+    never past --llm-concurrency."""
+    concurrency, n = 8, 120
+    fake_server.latency = 0.05
+    fake_server.script(lambda body: "ok")
+    fake_server.inject(Fault.status(429, retry_after=1))
+    write_suite(scenarios_yaml(n))
+    run(pytester, fake_server, f"--llm-concurrency={concurrency}").assert_outcomes(passed=n)
+
+    arrivals = fake_server.arrivals
+    assert max(in_flight for _, in_flight, _ in arrivals) <= concurrency
+    (limited_at,) = [t for t, _, fault in arrivals if fault is not None]
+    replied = limited_at + 0.05  # the fault is sent after the server's latency
+    during = [t for t, _, _ in arrivals if replied + 0.02 < t < replied + 0.95]
+    assert not during, f"{len(during)} calls started while Retry-After: 1 was running"
+    after = sorted((t, k) for t, k, _ in arrivals if t >= replied + 0.95)
+    first_round = [k for t, k in after if t < after[0][0] + 0.04]
+    assert first_round and max(first_round) <= concurrency // 2, first_round
+    assert max(k for _, k in after) == concurrency, "the window never recovered"
+    # Every request but the limited one was answered on its first try: n + 1 requests.
+    assert len(arrivals) == n + 1
+
+
 def test_dropped_connection_is_retried(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
 ) -> None:
@@ -704,7 +741,7 @@ def test_warnings_as_errors_do_not_break_a_run(
 
 @pytest.mark.slow
 def test_warnings_as_errors_in_a_fresh_process(
-    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any, transport: str
 ) -> None:
     """A fresh interpreter imports litellm and builds its response types during the run."""
     fake_server.reply_map({"France": "Paris.", "Italy": "Milan"})
@@ -715,6 +752,7 @@ def test_warnings_as_errors_in_a_fresh_process(
         "--llm-model=openai/fake",
         f"--llm-api-base={fake_server.base_url}",
         f"--llm-cache-dir={pytester.path / 'cache'}",
+        f"--llm-transport={transport}",
         "--llm-retries=0",
         "--llm-timeout=10",
         timeout=120,

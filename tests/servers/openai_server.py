@@ -135,6 +135,8 @@ class FakeOpenAIServer:
         self._in_flight = 0
         self._max_in_flight = 0
         self._call_counter = 0
+        # (monotonic arrival time, requests in flight including this one, fault applied or None)
+        self._arrivals: list[tuple[float, int, Fault | None]] = []
 
     @property
     def base_url(self) -> str:
@@ -242,6 +244,7 @@ class FakeOpenAIServer:
             self._faults.clear()
             self._requests.clear()
             self._headers.clear()
+            self._arrivals.clear()
             self._max_in_flight = self._in_flight
             self._call_counter = 0
 
@@ -254,6 +257,11 @@ class FakeOpenAIServer:
     def request_headers(self) -> list[dict[str, str]]:
         with self._lock:
             return [dict(h) for h in self._headers]
+
+    @property
+    def arrivals(self) -> list[tuple[float, int, Fault | None]]:
+        with self._lock:
+            return list(self._arrivals)
 
     @property
     def max_in_flight(self) -> int:
@@ -291,6 +299,7 @@ class FakeOpenAIServer:
             latency, script = self._latency, self._script
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
+            self._arrivals.append((time.monotonic(), self._in_flight, fault))
         try:
             await self._sleep(latency)
             return await self._respond(request, body, fault, script)

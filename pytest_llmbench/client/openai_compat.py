@@ -1,0 +1,225 @@
+"""The fast path: OpenAI-compatible chat servers reached over one shared aiohttp session.
+
+litellm costs 2–3 ms of CPU per call (request building, pydantic response types, logging
+hooks); against a local server answering in 100 ms at 64 in flight, that alone caps a 2-core
+machine below half the ideal rate. For ``openai/<name>`` and ``hosted_vllm/<name>`` with an
+explicit API base — vLLM, llama.cpp, SGLang, TGI's /v1, LM Studio, Ollama's /v1 — the request
+is plain JSON, so this client sends it itself. Every other provider still goes through litellm
+(``router.py`` decides). The wire format and the error mapping match ``litellm_client``: the
+same request body, ``RetryableError`` for 429/5xx/connection/timeout/garbled replies,
+``InfrastructureError`` for what retrying cannot fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, RetryableError, Usage
+from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.scoring.api import ToolCall
+
+# provider prefix -> environment variable litellm reads the key from for that route
+KEY_ENV = {"openai": "OPENAI_API_KEY", "hosted_vllm": "HOSTED_VLLM_API_KEY"}
+_RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
+
+
+def is_openai_compatible(model: ModelSpec) -> bool:
+    """Routes the fast path may take: an OpenAI-compatible route with an explicit server."""
+    provider, sep, rest = model.name.partition("/")
+    return bool(sep and rest and model.api_base and provider in KEY_ENV)
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """How long the server asks us to wait: ``Retry-After`` (seconds), OpenAI's
+    ``retry-after-ms``, else the reset time of an exhausted ``x-ratelimit-*`` budget; ``None``
+    when it does not say (our own backoff applies)."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) / scale)
+        except ValueError:
+            continue  # an HTTP date: rare enough to fall back to our own backoff
+    waits = [
+        _duration(headers.get(f"x-ratelimit-reset-{kind}"))
+        for kind in ("requests", "tokens")
+        if headers.get(f"x-ratelimit-remaining-{kind}") == "0"
+    ]
+    known = [w for w in waits if w is not None]
+    return max(known) if known else None
+
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _duration(text: str | None) -> float | None:
+    """OpenAI's reset durations: ``"1s"``, ``"6m0s"``, ``"20ms"``, or plain seconds."""
+    if not text:
+        return None
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    total, number = 0.0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isdigit() or ch == ".":
+            number += ch
+            i += 1
+            continue
+        unit = "ms" if text.startswith("ms", i) else ch
+        if unit not in _UNITS or not number:
+            return None
+        total += float(number) * _UNITS[unit]
+        number = ""
+        i += len(unit)
+    return None if number else total
+
+
+def _error_text(status: int, raw: bytes) -> str:
+    """The server's own message when it sent one (OpenAI's ``{"error": {"message": ...}}``)."""
+    message = ""
+    try:
+        body = json.loads(raw)
+        err = body.get("error") if isinstance(body, dict) else None
+        if isinstance(err, dict):
+            message = str(err.get("message") or "")
+        elif isinstance(err, str):
+            message = err
+        elif isinstance(body, dict) and isinstance(body.get("detail"), str):  # FastAPI servers
+            message = body["detail"]
+    except (ValueError, UnicodeDecodeError):
+        message = raw[:300].decode("utf-8", "replace")
+    message = " ".join(message.split())
+    if len(message) > 300:
+        message = message[:299] + "…"
+    return f"HTTP {status}: {message}" if message else f"HTTP {status}"
+
+
+def parse_completion(raw: bytes) -> tuple[str | None, tuple[ToolCall, ...], str | None, Usage]:
+    """The first choice of a chat-completions body; ``RetryableError`` if it is not one."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RetryableError(f"malformed reply from the model server: {exc}") from exc
+    try:
+        choice = body["choices"][0]
+        message = choice["message"]
+        content = message.get("content")
+        calls = tuple(
+            ToolCall(
+                str(c.get("id") or f"call_{i}"),
+                str(c["function"].get("name") or ""),
+                _arguments(c["function"].get("arguments")),
+            )
+            for i, c in enumerate(message.get("tool_calls") or ())
+        )
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise RetryableError(
+            f"malformed reply from the model server: no choices[0].message ({exc!r})"
+        ) from exc
+    if content is not None and not isinstance(content, str):
+        raise RetryableError("malformed reply from the model server: content is not text")
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    tokens = Usage(_count(usage.get("prompt_tokens")), _count(usage.get("completion_tokens")))
+    finish = choice.get("finish_reason")
+    return content, calls, finish if isinstance(finish, str) else None, tokens
+
+
+def _arguments(value: Any) -> str:
+    # Some servers send arguments as an object rather than the JSON text OpenAI specifies.
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class OpenAICompatibleClient:
+    """One aiohttp session for the whole run, created on the engine's loop at first use."""
+
+    def __init__(self) -> None:
+        self._session: Any = None
+        self._aiohttp: Any = None
+
+    def _open(self) -> Any:
+        import aiohttp  # lazily: a run served from the cache never needs it
+
+        self._aiohttp = aiohttp
+        # No connection cap here: the engine's per-backend semaphore is the one limit, and a
+        # second, smaller one would silently lower --llm-concurrency.
+        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            json_serialize=json.dumps,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        return self._session
+
+    def request_body(self, request: ChatRequest) -> dict[str, Any]:
+        """What litellm would send on these routes: the name after the prefix, the messages,
+        the tools and the sampling parameters, dropping unset ones."""
+        _, _, name = request.model.name.partition("/")
+        body: dict[str, Any] = {"model": name, "messages": list(request.messages)}
+        if request.tools:
+            body["tools"] = list(request.tools)
+        body.update((k, v) for k, v in request.params.items() if v is not None)
+        return body
+
+    def _headers(self, request: ChatRequest) -> dict[str, str]:
+        provider = request.model.name.partition("/")[0]
+        key = os.environ.get(KEY_ENV.get(provider, ""), "")
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
+        session = self._session or self._open()
+        aiohttp = self._aiohttp
+        assert request.model.api_base is not None
+        url = request.model.api_base.rstrip("/") + "/chat/completions"
+        started = time.perf_counter()
+        try:
+            async with session.post(
+                url,
+                data=json.dumps(self.request_body(request)),
+                headers=self._headers(request),
+                timeout=aiohttp.ClientTimeout(total=timeout),
+            ) as resp:
+                raw = await resp.read()
+                status, headers = resp.status, resp.headers
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise RetryableError(f"Timeout: no reply from {url} within {timeout:g} s") from exc
+        except aiohttp.ClientError as exc:
+            raise RetryableError(f"APIConnectionError: {type(exc).__name__}: {exc}") from exc
+        latency = time.perf_counter() - started
+        if status >= 400:
+            text = _error_text(status, raw)
+            if status >= 500 or status in _RETRYABLE_STATUS:
+                wait = retry_after_seconds(headers)
+                raise RetryableError(text, wait, rate_limited=status == 429)
+            raise InfrastructureError(text)
+        content, calls, finish, usage = parse_completion(raw)
+        return ChatResponse(
+            content=content,
+            tool_calls=calls,
+            finish_reason=finish,
+            usage=usage,
+            cost=None,  # self-hosted servers have no price (as on the litellm path)
+            latency_s=latency,
+        )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
