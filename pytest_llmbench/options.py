@@ -170,6 +170,14 @@ def add_options(parser: pytest.Parser) -> None:
         "base) are called directly, everything else through litellm; litellm: always litellm",
     )
     g.addoption(
+        "--llm-dispatch-processes",
+        dest="llm_dispatch_processes",
+        type=_non_negative_int,
+        metavar="N",
+        help="worker processes doing the HTTP of the OpenAI-compatible fast path; 0: in the "
+        "pytest process (default: 1 for runs of 200+ scenarios on 2+ cores, else 0)",
+    )
+    g.addoption(
         "--llm-retries",
         dest="llm_retries",
         type=_non_negative_int,
@@ -386,6 +394,7 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
+    dispatch_processes: int | None = None  # None: by the size of the run
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -483,4 +492,5 @@ def settings_from_config(config: pytest.Config) -> Settings:
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
         transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
+        dispatch_processes=opt.llm_dispatch_processes,
     )

@@ -14,6 +14,7 @@ from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.options import Settings
 
 if TYPE_CHECKING:
+    from pytest_llmbench.client.router import RoutingClient
     from pytest_llmbench.collect import ScenarioItem
     from pytest_llmbench.engine import Engine
     from pytest_llmbench.outcome import ScenarioResult
@@ -45,6 +46,7 @@ class BenchRun:
         self.notes: list[str] = []  # upload and gate outcomes for the terminal summary
         self.session: pytest.Session | None = None
         self.server: ManagedServer | None = None
+        self.router: RoutingClient | None = None  # the default client, when no hook gave one
         if settings.serve is not None:
             from pytest_llmbench.serve import ManagedServer
 
@@ -95,7 +97,7 @@ class BenchRun:
             if client is None:
                 from pytest_llmbench.client.router import RoutingClient
 
-                client = RoutingClient(s.transport)
+                client = self.router = RoutingClient(s.transport, s.dispatch_processes)
             if self.server is not None:
                 from pytest_llmbench.serve import ServedClient
 
@@ -136,6 +138,9 @@ class BenchRun:
                 _ = self.engine  # starts the managed server before any call
             except ServeError:
                 return  # each item's setup raises it again: errors, not failures
+        _ = self.engine
+        if self.router is not None:
+            self.router.plan(len(todo))
         for item in todo:
             self._submit(item)
 

@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, RetryableError, Usage
 from pytest_llmbench.errors import InfrastructureError
@@ -147,8 +147,30 @@ def _count(value: Any) -> int:
         return 0
 
 
-class OpenAICompatibleClient:
-    """One aiohttp session for the whole run, created on the engine's loop at first use."""
+def relevant_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The reply headers the retry policy reads, lower-cased (all a worker process passes on)."""
+    out = {}
+    for name, value in headers.items():
+        low = name.lower()
+        if low.startswith(("retry-after", "x-ratelimit-")):
+            out[low] = value
+    return out
+
+
+class Sender(Protocol):
+    """Moves one HTTP POST: in this process (``AiohttpSender``) or in a dispatch worker
+    process (``dispatch_worker.WorkerSender``). Timeouts and connection failures raise
+    ``RetryableError``; any HTTP status is returned, not raised."""
+
+    async def send(
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: float
+    ) -> tuple[int, dict[str, str], bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AiohttpSender:
+    """One aiohttp session for the whole run, created on the running loop at first use."""
 
     def __init__(self) -> None:
         self._session: Any = None
@@ -158,15 +180,42 @@ class OpenAICompatibleClient:
         import aiohttp  # lazily: a run served from the cache never needs it
 
         self._aiohttp = aiohttp
-        # No connection cap here: the engine's per-backend semaphore is the one limit, and a
+        # No connection cap here: the engine's concurrency window is the one limit, and a
         # second, smaller one would silently lower --llm-concurrency.
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
         self._session = aiohttp.ClientSession(
             connector=connector,
-            json_serialize=json.dumps,
             headers={"Content-Type": "application/json", "Accept": "application/json"},
         )
         return self._session
+
+    async def send(
+        self, url: str, body: bytes, headers: Mapping[str, str], timeout: float
+    ) -> tuple[int, dict[str, str], bytes]:
+        session = self._session or self._open()
+        aiohttp = self._aiohttp
+        try:
+            async with session.post(
+                url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
+            ) as resp:
+                raw = await resp.read()
+                return resp.status, relevant_headers(resp.headers), raw
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            raise RetryableError(f"Timeout: no reply from {url} within {timeout:g} s") from exc
+        except aiohttp.ClientError as exc:
+            raise RetryableError(f"APIConnectionError: {type(exc).__name__}: {exc}") from exc
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+
+class OpenAICompatibleClient:
+    """The wire format of ``/chat/completions``; the HTTP itself is the sender's job."""
+
+    def __init__(self, sender: Sender | None = None) -> None:
+        self.sender: Sender = sender or AiohttpSender()
 
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
         """What litellm would send on these routes: the name after the prefix, the messages,
@@ -184,24 +233,11 @@ class OpenAICompatibleClient:
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
-        session = self._session or self._open()
-        aiohttp = self._aiohttp
         assert request.model.api_base is not None
         url = request.model.api_base.rstrip("/") + "/chat/completions"
+        body = json.dumps(self.request_body(request), ensure_ascii=False).encode("utf-8")
         started = time.perf_counter()
-        try:
-            async with session.post(
-                url,
-                data=json.dumps(self.request_body(request)),
-                headers=self._headers(request),
-                timeout=aiohttp.ClientTimeout(total=timeout),
-            ) as resp:
-                raw = await resp.read()
-                status, headers = resp.status, resp.headers
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise RetryableError(f"Timeout: no reply from {url} within {timeout:g} s") from exc
-        except aiohttp.ClientError as exc:
-            raise RetryableError(f"APIConnectionError: {type(exc).__name__}: {exc}") from exc
+        status, headers, raw = await self.sender.send(url, body, self._headers(request), timeout)
         latency = time.perf_counter() - started
         if status >= 400:
             text = _error_text(status, raw)
@@ -220,6 +256,4 @@ class OpenAICompatibleClient:
         )
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        await self.sender.aclose()

@@ -1,7 +1,8 @@
 """End-to-end runs of the plugin, in-process, against the local fake OpenAI-compatible server:
-dispatch, conversation, tools, limits, retries, cache, -x, repeat. Every test runs twice: over
-the direct OpenAI-compatible fast path (``--llm-transport=auto``) and through litellm, so both
-wire paths must give the same verdicts, errors and retries.
+dispatch, conversation, tools, limits, retries, cache, -x, repeat. Every test runs three times:
+over the direct OpenAI-compatible fast path (``--llm-transport=auto``), the same with its HTTP
+in a dispatch worker process, and through litellm, so every wire path must give the same
+verdicts, errors and retries.
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ import pytest
 from tests.servers.openai_server import FakeOpenAIServer, Fault, last_user_text
 
 ROUTES = ("hosted_vllm/fake", "openai/fake")
+# transport id -> options: the fast path in the pytest process, the fast path with its HTTP in
+# a dispatch worker process, and litellm.
+TRANSPORTS = {
+    "auto": ("--llm-transport=auto", "--llm-dispatch-processes=0"),
+    "worker": ("--llm-transport=auto", "--llm-dispatch-processes=1"),
+    "litellm": ("--llm-transport=litellm",),
+}
 _transport = {"value": "auto"}
 
 
-@pytest.fixture(autouse=True, params=["auto", "litellm"])
+@pytest.fixture(autouse=True, params=list(TRANSPORTS))
 def transport(request: pytest.FixtureRequest) -> str:
     _transport["value"] = request.param
     return str(request.param)
@@ -98,7 +106,7 @@ def run(
         f"--llm-model={model}",
         f"--llm-api-base={server.base_url}",
         f"--llm-cache-dir={pytester.path / 'cache'}",
-        f"--llm-transport={_transport['value']}",
+        *TRANSPORTS[_transport["value"]],
         "--llm-retries=2",
         "--llm-timeout=5",
         "--llm-progress=off",
@@ -752,7 +760,7 @@ def test_warnings_as_errors_in_a_fresh_process(
         "--llm-model=openai/fake",
         f"--llm-api-base={fake_server.base_url}",
         f"--llm-cache-dir={pytester.path / 'cache'}",
-        f"--llm-transport={transport}",
+        *TRANSPORTS[transport],
         "--llm-retries=0",
         "--llm-timeout=10",
         timeout=120,
