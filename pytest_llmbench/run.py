@@ -180,6 +180,7 @@ class BenchRun:
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
+            self.notes += rate_limit_notes(self._engine)
             self._engine = None
         if self.server is not None:
             self.server.stop()
@@ -258,3 +259,16 @@ class BenchRun:
         from pytest_llmbench.families import render_aggregates
 
         write_summary(self.config, self.summary, render_aggregates(self.aggregates) + notes)
+
+
+def rate_limit_notes(engine: Engine) -> list[str]:
+    """Say when a backend pushed back: the run was slower than --llm-concurrency allowed."""
+    notes = []
+    for (model, _base), window in engine.windows.items():
+        if window.rate_limited_count:
+            notes.append(
+                f"llmbench: {model} was rate limited {window.rate_limited_count} time(s); "
+                f"calls in flight were narrowed to {window.lowest} "
+                f"(of {window.maximum}) and widened again as calls succeeded"
+            )
+    return notes

@@ -446,7 +446,11 @@ def test_rate_limits_pause_the_backend_narrow_the_window_and_recover(
     fake_server.script(lambda body: "ok")
     fake_server.inject(Fault.status(429, retry_after=1))
     write_suite(scenarios_yaml(n))
-    run(pytester, fake_server, f"--llm-concurrency={concurrency}").assert_outcomes(passed=n)
+    result = run(pytester, fake_server, f"--llm-concurrency={concurrency}")
+    result.assert_outcomes(passed=n)
+    result.stdout.fnmatch_lines(
+        ["*rate limited 1 time(s); calls in flight were narrowed to 4 (of 8)*"]
+    )
 
     arrivals = fake_server.arrivals
     assert max(in_flight for _, in_flight, _ in arrivals) <= concurrency
