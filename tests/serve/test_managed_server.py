@@ -82,6 +82,8 @@ def test_llamacpp_spec_python_server_and_binary(tmp_path: Path) -> None:
         "tiny",
         "--n_threads",
         "2",
+        "--n_threads_batch",
+        "1",
         "--n_ctx",
         "4096",
     ]

@@ -1,0 +1,99 @@
+"""``--llm-serve`` under pytest-xdist: the controller starts the one server and hands its address
+to the workers, which route to it and never start or stop it. Without this, N workers would start
+N servers: N copies of the model in memory, competing for the same cores, and N start-up waits.
+
+plugin.py sets this up only when xdist is loaded: ``pytest_configure_node`` is an xdist hook, and
+pytest rejects an implementation of a hook nobody declared. Standard library only, like serve.py.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_llmbench.serve import _NO_PROXY, ManagedServer, ServeError, ServeSpec, _tail
+
+if TYPE_CHECKING:
+    from pytest_llmbench.run import BenchRun
+
+WORKERINPUT_KEY = "llmbench_serve"
+
+
+def setup(config: pytest.Config, run: BenchRun) -> None:
+    """Controller: register the hook that starts the server for the workers. Worker: use the
+    controller's server when it handed one over."""
+    if run.server is None:
+        return
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        config.pluginmanager.register(ControllerServe(run), "llmbench-xdist-serve")
+        return
+    handed = workerinput.get(WORKERINPUT_KEY)
+    if handed is not None:  # absent for remote workers: those start their own server
+        run.server = SharedServer(run.server.spec, **handed)
+
+
+class ControllerServe:
+    def __init__(self, run: BenchRun) -> None:
+        self.run = run
+
+    def pytest_configure_node(self, node: Any) -> None:
+        server = self.run.server
+        if server is None or not node.gateway.spec.popen:
+            return  # a worker on another host cannot reach our 127.0.0.1
+        served = server.spec.identity
+        if not any(spec.api_base == served for spec in self.run.model_specs()):
+            return  # only built-in models: nothing to serve
+        try:
+            server.ensure_started()  # once; later nodes get the same server (or error)
+        except ServeError:
+            pass
+        node.workerinput[WORKERINPUT_KEY] = {
+            "api_base": server.api_base,
+            "log_path": str(server.log_path) if server.log_path is not None else None,
+            "error": str(server.error) if server.error is not None else None,
+        }
+
+
+class SharedServer(ManagedServer):
+    """A worker's handle on the server the controller started and will stop."""
+
+    def __init__(
+        self, spec: ServeSpec, api_base: str, log_path: str | None, error: str | None
+    ) -> None:
+        super().__init__(spec, timeout=0, log_dir=Path())
+        self._api_base = api_base
+        self.log_path = Path(log_path) if log_path else None
+        self.error = ServeError(error) if error else None
+
+    @property
+    def api_base(self) -> str:
+        return self._api_base
+
+    def ensure_started(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def died(self) -> ServeError | None:
+        # Not our child, so no exit code to read: a refused connection means it is gone. A
+        # timeout does not: llama.cpp may be busy generating for another worker.
+        try:
+            with _NO_PROXY.open(f"{self.api_base}/models", timeout=2):
+                return None
+        except urllib.error.URLError as exc:
+            if not isinstance(exc.reason, ConnectionRefusedError):
+                return None
+        except ConnectionRefusedError:
+            pass
+        except OSError:
+            return None
+        return ServeError(
+            f"the {self.spec.backend} server started by the xdist controller no longer answers "
+            f"at {self.api_base}; last lines of {self.log_path}:\n{_tail(self.log_path)}"
+        )
+
+    def stop(self, grace: float = 10.0) -> None:
+        """The controller stops it, after every worker is done."""
