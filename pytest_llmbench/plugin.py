@@ -4,6 +4,7 @@ rich, jsonschema and huggingface_hub load only when a run needs them."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 from pathlib import Path
 
@@ -57,10 +58,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    from pytest_llmbench.collect import SuiteFile, is_suite_file
-
     run = parent.config.stash.get(RUN_KEY, None)
     globs = run.settings.suite_globs if run is not None else ()
+    # Most files are test modules: a run without suites should not even load the collector.
+    if not globs and ".llmbench." not in file_path.name:
+        return None
+    from pytest_llmbench.collect import SuiteFile, is_suite_file
+
     if is_suite_file(file_path, globs):
         return SuiteFile.from_parent(parent, path=file_path)
     return None
@@ -79,9 +83,9 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    from pytest_llmbench.collect import ScenarioItem
-
-    if isinstance(item, ScenarioItem):
+    # Suite items exist only once the collector module is loaded.
+    collect = sys.modules.get("pytest_llmbench.collect")
+    if collect is not None and isinstance(item, collect.ScenarioItem):
         from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
 
         final = report.when == "call" or (report.when == "setup" and not report.passed)

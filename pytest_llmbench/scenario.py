@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
 GEN_PARAM_DEFAULTS: dict[str, Any] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScorerRef:
     """``{name: args}`` as written in YAML; ``args`` is a mapping (keywords) or a scalar/list."""
 
@@ -29,20 +30,20 @@ class ScorerRef:
         return f"{self.name}({json.dumps(self.args, ensure_ascii=False, sort_keys=True)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
     user: str
     expect: tuple[ScorerRef, ...] = ()
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RefCall:
     name: str
     arguments: str  # JSON text, as a model would send it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RefStep:
     content: str | None
     tool_calls: tuple[RefCall, ...] = ()
@@ -52,7 +53,7 @@ class RefStep:
 RefConversation = tuple[tuple[RefStep, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scenario:
     id: str
     suite: str
@@ -87,7 +88,7 @@ class Scenario:
         return refs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suite:
     name: str
     path: Path
@@ -133,6 +134,15 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
 
 
 def _validate(path: Path, data: LineDict) -> None:
+    from pytest_llmbench.schema import fast_check
+    from pytest_llmbench.schema.fastcheck import Unsure
+
+    try:
+        if fast_check("suite")(data):
+            return
+    except Unsure:
+        pass
+    # Invalid (or beyond the fast check): only jsonschema can say where and why.
     from jsonschema.exceptions import best_match
 
     from pytest_llmbench.schema import validator
@@ -170,20 +180,19 @@ def _validate(path: Path, data: LineDict) -> None:
 
 
 def _scorers(path: Path, raw: Any, sid: str) -> tuple[ScorerRef, ...]:
+    if not raw:
+        return ()
     out = []
-    for item in raw or ():
+    # Interned: the same few names and arguments repeat across thousands of scenarios.
+    for item in raw:
         if isinstance(item, str):
-            out.append(ScorerRef(item, None, line_of(raw)))
+            out.append(ScorerRef(sys.intern(item), None, line_of(raw)))
         else:
             ((name, args),) = item.items()
-            out.append(ScorerRef(name, args, line_of(item, line_of(raw))))
+            if type(args) is str:
+                args = sys.intern(args)
+            out.append(ScorerRef(sys.intern(name), args, line_of(item, line_of(raw))))
     return tuple(out)
-
-
-def _merge(defaults: Mapping[str, Any], raw: Mapping[str, Any], key: str) -> Any:
-    if key in raw:
-        return raw[key]
-    return defaults.get(key)
 
 
 def _int_or(value: Any, default: int) -> int:
@@ -192,7 +201,9 @@ def _int_or(value: Any, default: int) -> int:
 
 def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]) -> Scenario:
     sid: str = raw["id"]
-    line = line_of(raw)
+    line = raw.line
+    # A scenario's own key wins over the file's defaults, even when its value is null.
+    merged: Mapping[str, Any] = {**defaults, **raw} if defaults else raw
     if "user" in raw:
         turns: tuple[Turn, ...] = (Turn(raw["user"], (), line),)
     else:
@@ -200,11 +211,16 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
             Turn(t["user"], _scorers(path, t.get("expect"), sid), line_of(t, line))
             for t in raw["turns"]
         )
-    params = {**(defaults.get("params") or {}), **(raw.get("params") or {})}
-    tags = tuple(dict.fromkeys([*(defaults.get("tags") or ()), *(raw.get("tags") or ())]))
-    metadata = {**(defaults.get("metadata") or {}), **(raw.get("metadata") or {})}
-    tools = tuple(_merge(defaults, raw, "tools") or ())
-    tool_results = _merge(defaults, raw, "tool_results") or {}
+    if defaults:
+        params = {**(defaults.get("params") or {}), **(raw.get("params") or {})}
+        tags = tuple(dict.fromkeys([*(defaults.get("tags") or ()), *(raw.get("tags") or ())]))
+        metadata = {**(defaults.get("metadata") or {}), **(raw.get("metadata") or {})}
+    else:
+        params = {**(raw.get("params") or {})}
+        tags = tuple(dict.fromkeys(raw.get("tags") or ()))
+        metadata = {**(raw.get("metadata") or {})}
+    tools = tuple(merged.get("tools") or ())
+    tool_results = merged.get("tool_results") or {}
     history = raw.get("history") or []
     if history and history[-1]["role"] != "assistant":
         raise SuiteError(
@@ -213,37 +229,39 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
             "history must end with an assistant message (the first turn adds the next user one)",
             sid,
         )
-    tool_names = {t["function"]["name"] for t in tools}
-    for name in tool_results:
-        if name not in tool_names:
-            raise SuiteError(
-                path,
-                line_of(tool_results, line),
-                f"tool_results names undeclared tool {name!r}",
-                sid,
-            )
+    if tool_results:
+        tool_names = {t["function"]["name"] for t in tools}
+        for name in tool_results:
+            if name not in tool_names:
+                raise SuiteError(
+                    path,
+                    line_of(tool_results, line),
+                    f"tool_results names undeclared tool {name!r}",
+                    sid,
+                )
+    has_refs = "reference" in raw
     scenario = Scenario(
         id=sid,
         suite=suite,
         path=path,
         line=line,
         turns=turns,
-        system=_merge(defaults, raw, "system"),
-        history=tuple(Message(h["role"], h["content"]) for h in raw.get("history") or ()),
+        system=merged.get("system"),
+        history=tuple(Message(h["role"], h["content"]) for h in history),
         description=raw.get("description", ""),
         tags=tags,
-        expect=_scorers(path, _merge(defaults, raw, "expect"), sid),
-        expect_each_turn=_scorers(path, _merge(defaults, raw, "expect_each_turn"), sid),
+        expect=_scorers(path, merged.get("expect"), sid),
+        expect_each_turn=_scorers(path, merged.get("expect_each_turn"), sid),
         tools=tools,
         tool_results=tool_results,
         params=params,
-        stop_on_failure=bool(_merge(defaults, raw, "stop_on_failure") or False),
-        max_tool_rounds=_int_or(_merge(defaults, raw, "max_tool_rounds"), 5),  # 0 is valid
+        stop_on_failure=bool(merged.get("stop_on_failure") or False),
+        max_tool_rounds=_int_or(merged.get("max_tool_rounds"), 5),  # 0 is valid
         metadata=metadata,
-        reference_pass=_references(path, raw, "pass", len(turns)),
-        reference_fail=_references(path, raw, "fail", len(turns)),
+        reference_pass=_references(path, raw, "pass", len(turns)) if has_refs else (),
+        reference_fail=_references(path, raw, "fail", len(turns)) if has_refs else (),
     )
-    if not scenario.all_scorer_refs():
+    if not (scenario.expect or scenario.expect_each_turn or any(t.expect for t in turns)):
         raise SuiteError(
             path, line, "no scorers: add 'expect', 'expect_each_turn' or a turn 'expect'", sid
         )

@@ -44,6 +44,8 @@ def family_module(family: str, name: str) -> ModuleType | None:
 
 def aggregates(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
+    if not rows:  # a run without suite items need not import every family
+        return out
     for family in FAMILIES:
         mod = family_module(family, "aggregate")
         if mod is None:

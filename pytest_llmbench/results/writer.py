@@ -16,8 +16,19 @@ RESULTS_SCHEMA_VERSION = 1
 _SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
 
 
+def _environ() -> dict[str, str]:
+    # Called from the engine thread (cache writes) while pytest sets and deletes
+    # PYTEST_CURRENT_TEST: os.environ lists its keys, then looks each up, so a key deleted in
+    # between raised KeyError (one item in ~100,000 errored). A retry sees the next state.
+    while True:
+        try:
+            return dict(os.environ)
+        except (KeyError, RuntimeError):
+            continue
+
+
 def secret_values(environ: dict[str, str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
+    env = _environ() if environ is None else environ
     values = {
         v for k, v in env.items() if any(h in k.upper() for h in _SECRET_HINTS) and len(v) >= 8
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -14,6 +15,15 @@ def load_schema(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+@functools.cache
+def fast_check(name: str) -> Callable[[Any], bool]:
+    """Exactly jsonschema's yes/no for schema ``name``; raises ``fastcheck.Unsure`` where it
+    cannot tell (then only jsonschema can). See ``fastcheck`` for why it exists."""
+    from pytest_llmbench.schema.fastcheck import compile_schema
+
+    return compile_schema(load_schema(name))
 
 
 @functools.cache
