@@ -118,11 +118,15 @@ class Engine:
             if limiter is None:
                 limiter = self._limiters[backend] = RateLimiter(self.rpm)
 
+        ready = getattr(self.client, "ready", None) if limiter is not None else None
+
         async def attempt() -> ChatResponse:
             # A slot per attempt: a call waiting out its backoff holds no slot.
             started = await window.acquire()
             try:
                 if limiter is not None:
+                    if ready is not None:
+                        await ready(request)
                     await limiter.wait()
                 self.network_calls += 1
                 response = await self.client.complete(request, self.timeout)

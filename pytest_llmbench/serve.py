@@ -47,6 +47,9 @@ SERVE_PROVIDER = "hosted_vllm"  # litellm's OpenAI-compatible route for vLLM / l
 LOG_TAIL_LINES = 30
 _SPECIAL = ("alias", "exe")
 
+# The build of llama-cpp-python the docs and .ci/run use (docs/local-models.md).
+LLAMACPP_CMAKE_ARGS = "-DLLAVA_BUILD=OFF -DGGML_LLAMAFILE=OFF -DGGML_NATIVE=OFF"
+
 
 class ServeError(InfrastructureError):
     """The managed server could not be started (or died); every item using it is an error."""
@@ -205,6 +208,14 @@ def _tail(path: Path | None, lines: int = LOG_TAIL_LINES) -> str:
 
 
 def _describe(code: int) -> str:
+    if code - 128 == signal.SIGILL:
+        # The usual cause: a llama.cpp build tuned for another CPU (GGML_NATIVE), often a
+        # wheel pip reused from its cache, which does not know the CMAKE_ARGS it was built with.
+        return (
+            f"code {code} (SIGILL: built for another CPU; rebuild with "
+            f'CMAKE_ARGS="{LLAMACPP_CMAKE_ARGS}" pip install --no-cache-dir '
+            "--force-reinstall llama-cpp-python)"
+        )
     if code > 128:  # the guard reports a server killed by signal N as 128 + N
         with contextlib.suppress(ValueError):
             return f"code {code} ({signal.Signals(code - 128).name})"
@@ -330,6 +341,12 @@ class ServedClient:
         slots = dict(spec.args).get("parallel") or dict(spec.args).get("np") or "1"
         n = int(slots) if slots.isdigit() and int(slots) > 0 else 1
         self.slots = asyncio.Semaphore(n) if self.llamacpp else None
+
+    async def ready(self, request: ChatRequest) -> None:
+        # The managed server was healthy before dispatch; only built-ins go elsewhere.
+        ready = getattr(self.inner, "ready", None)
+        if ready is not None and request.model.api_base != self.server.spec.identity:
+            await ready(request)
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
         if request.model.api_base != self.server.spec.identity:

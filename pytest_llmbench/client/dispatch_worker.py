@@ -42,6 +42,7 @@ class _Worker:
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.ready = asyncio.Event()
         self.reader = asyncio.get_running_loop().create_task(self._read())
         self.dead: str | None = None
 
@@ -50,6 +51,9 @@ class _Worker:
         try:
             while line := await self.proc.stdout.readline():
                 reply = json.loads(line)
+                if reply.get("ready"):
+                    self.ready.set()
+                    continue
                 future = self.pending.pop(reply["id"], None)
                 if future is not None and not future.done():
                     future.set_result(reply)
@@ -58,6 +62,7 @@ class _Worker:
         finally:
             # No waiting here: this task is cancelled at shutdown, before stdin is closed.
             self.dead = self.dead or "dispatch worker exited"
+            self.ready.set()  # nobody may wait for a dead worker
             for future in self.pending.values():
                 if not future.done():
                     future.set_exception(RetryableError(self.dead))
@@ -75,6 +80,17 @@ class WorkerSender:
         self._turn = itertools.cycle(range(processes))
         self._fallback: AiohttpSender | None = None
         self.failure: str | None = None
+
+    async def start(self) -> None:
+        """Start the workers and wait until each can take requests: with ``--llm-rpm`` the
+        first requests must not pile up in a pipe and reach the server together."""
+        if not self._workers and not self.failure:
+            await self._start()
+        for worker in self._workers:
+            try:
+                await asyncio.wait_for(worker.ready.wait(), 30)
+            except asyncio.TimeoutError:
+                worker.dead = "dispatch worker did not start within 30 s"
 
     async def _start(self) -> None:
         if self._start_lock is None:
@@ -161,6 +177,7 @@ async def _serve() -> None:
     writer = asyncio.StreamWriter(transport, protocol, reader, loop)
     sender = AiohttpSender()
     tasks: set[asyncio.Task[None]] = set()
+    writer.write(b'{"ready": true}\n')
 
     async def handle(message: dict[str, Any]) -> None:
         reply: dict[str, Any] = {"id": message["id"]}

@@ -255,5 +255,11 @@ class OpenAICompatibleClient:
             latency_s=latency,
         )
 
+    async def ready(self) -> None:
+        """Until the sender can send at once (a dispatch worker has started)."""
+        start = getattr(self.sender, "start", None)
+        if start is not None:
+            await start()
+
     async def aclose(self) -> None:
         await self.sender.aclose()

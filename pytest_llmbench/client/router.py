@@ -57,7 +57,14 @@ class RoutingClient:
                     self._litellm = await asyncio.to_thread(LiteLLMClient)
         return self._litellm
 
-    async def _pick(self, request: ChatRequest) -> ModelClient:
+    async def ready(self, request: ChatRequest) -> None:
+        """Until ``request`` can leave at once; the engine asks before spacing a start for
+        ``--llm-rpm``, so set-up time does not bunch the first requests together."""
+        client = await self._pick(request, count=False)
+        if isinstance(client, OpenAICompatibleClient):
+            await client.ready()
+
+    async def _pick(self, request: ChatRequest, *, count: bool = True) -> ModelClient:
         if self.uses_fast_path(request):
             if self._direct is None:
                 sender = None
@@ -66,9 +73,9 @@ class RoutingClient:
 
                     sender = WorkerSender(self.dispatch_processes)
                 self._direct = OpenAICompatibleClient(sender)
-            self.calls["direct"] += 1
+            self.calls["direct"] += count
             return self._direct
-        self.calls["litellm"] += 1
+        self.calls["litellm"] += count
         return await self._litellm_client()
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:

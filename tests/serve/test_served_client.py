@@ -98,3 +98,11 @@ def test_builtin_models_pass_untouched(tmp_path: Path) -> None:
     recorder = send(spec, calls, tmp_path)
     assert recorder.requests == calls
     assert recorder.most_in_flight == 3
+
+
+def test_a_server_dying_of_sigill_names_the_build_fix() -> None:
+    from pytest_llmbench.serve import LLAMACPP_CMAKE_ARGS, _describe
+
+    text = _describe(128 + 4)
+    assert "SIGILL" in text and LLAMACPP_CMAKE_ARGS in text and "--no-cache-dir" in text
+    assert _describe(128 + 9) == "code 137 (SIGKILL)"
