@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py                  # both profiles, N=2000
     python benchmarks/throughput.py --profile fast --n 500
+    python benchmarks/throughput.py --pytest-arg=--llm-transport=litellm   # one step at a time
 
 ideal = C / L requests per second; achieved = N / dispatch time, measured at the server (first
 request arrival to last response). The pytest wall time (start-up and collection included) is
@@ -23,7 +24,14 @@ PROFILES = {
 }
 
 
-def measure(n: int, latency: float, concurrency: int, *, model: str = "hosted_vllm/fake") -> dict:
+def measure(
+    n: int,
+    latency: float,
+    concurrency: int,
+    *,
+    model: str = "hosted_vllm/fake",
+    extra: tuple[str, ...] = (),
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="llmbench-tp-") as tmp, FakeOpenAIServer() as server:
         folder = Path(tmp)
         write_suite(folder, n)
@@ -38,6 +46,7 @@ def measure(n: int, latency: float, concurrency: int, *, model: str = "hosted_vl
             "--llm-cache=off",
             "--llm-progress=off",
             "--llm-timeout=60",
+            *extra,
         )
         if proc.returncode != 0 or len(clock.times) != n:
             print(tail(proc.stdout), tail(proc.stderr), sep="\n", file=sys.stderr)
@@ -67,12 +76,18 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="scenarios per profile (default 2000)")
     ap.add_argument("--profile", choices=[*PROFILES, "all"], default="all")
     ap.add_argument("--model", default="hosted_vllm/fake", help="litellm route")
+    ap.add_argument(
+        "--pytest-arg",
+        action="append",
+        default=[],
+        help="added to the pytest run (repeatable), e.g. --pytest-arg=--llm-dispatch-processes=0",
+    )
     args = ap.parse_args()
     names = list(PROFILES) if args.profile == "all" else [args.profile]
     last = 0.0
     for key in names:
         label, latency, conc = PROFILES[key]
-        r = measure(args.n, latency, conc, model=args.model)
+        r = measure(args.n, latency, conc, model=args.model, extra=tuple(args.pytest_arg))
         print(
             f"{label}: N={r['n']} L={latency:g}s C={conc}  ideal {r['ideal_rps']:.0f} req/s, "
             f"achieved {r['achieved_rps']:.1f} req/s over {r['dispatch']:.2f}s dispatch "

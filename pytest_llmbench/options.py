@@ -174,8 +174,8 @@ def add_options(parser: pytest.Parser) -> None:
         dest="llm_dispatch_processes",
         type=_non_negative_int,
         metavar="N",
-        help="worker processes doing the HTTP of the OpenAI-compatible fast path; 0: in the "
-        "pytest process (default: 1 for runs of 200+ scenarios on 2+ cores, else 0)",
+        help="worker processes doing the HTTP of the OpenAI-compatible fast path "
+        "(default 0: in the pytest process)",
     )
     g.addoption(
         "--llm-retries",
@@ -394,7 +394,7 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
-    dispatch_processes: int | None = None  # None: by the size of the run
+    dispatch_processes: int = 0
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -492,5 +492,5 @@ def settings_from_config(config: pytest.Config) -> Settings:
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
         transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
-        dispatch_processes=opt.llm_dispatch_processes,
+        dispatch_processes=opt.llm_dispatch_processes or 0,
     )

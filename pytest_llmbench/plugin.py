@@ -33,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     run = BenchRun(config, settings)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
-    if run.server is not None and config.pluginmanager.hasplugin("xdist"):
+    if run.needs_server and config.pluginmanager.hasplugin("xdist"):
         from pytest_llmbench import serve_xdist
 
         serve_xdist.setup(config, run)

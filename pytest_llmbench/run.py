@@ -98,7 +98,7 @@ class BenchRun:
                 from pytest_llmbench.client.router import RoutingClient
 
                 client = self.router = RoutingClient(s.transport, s.dispatch_processes)
-            if self.server is not None:
+            if self.server is not None and self.needs_server:
                 from pytest_llmbench.serve import ServedClient
 
                 self.server.ensure_started()  # raises ServeError: the items become errors
@@ -112,6 +112,11 @@ class BenchRun:
                 retry=RetryPolicy(retries=s.retries),
             )
         return self._engine
+
+    @property
+    def needs_server(self) -> bool:
+        """A managed server is started only if the model may be called: replay never calls it."""
+        return self.server is not None and self.settings.cache_mode != "replay"
 
     def skip_reason(self, item: ScenarioItem) -> str | None:
         if item.model is None:
@@ -131,7 +136,7 @@ class BenchRun:
         todo = [i for i in items if isinstance(i, ScenarioItem) and i.skip_reason is None]
         if not todo or self.is_worker or self.config.option.collectonly:
             return
-        if self.server is not None:
+        if self.needs_server:
             from pytest_llmbench.serve import ServeError
 
             try:
@@ -139,8 +144,6 @@ class BenchRun:
             except ServeError:
                 return  # each item's setup raises it again: errors, not failures
         _ = self.engine
-        if self.router is not None:
-            self.router.plan(len(todo))
         for item in todo:
             self._submit(item)
 

@@ -375,7 +375,9 @@ class ServedClient:
             async with self.slots:
                 return await self.inner.complete(request, timeout)
         except Exception:
-            died = self.server.died()
+            # died() waits on the process (or probes the server): off the loop, so the other
+            # scenarios' calls are not held up by one failure.
+            died = await asyncio.to_thread(self.server.died)
             if died is not None:  # no retries against a dead server: say why it died
                 raise died from None
             raise

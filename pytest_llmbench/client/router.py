@@ -8,7 +8,6 @@ takes seconds and must not freeze the engine loop while fast-path calls are in f
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import TYPE_CHECKING
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
@@ -17,26 +16,18 @@ from pytest_llmbench.client.openai_compat import OpenAICompatibleClient, is_open
 if TYPE_CHECKING:
     from pytest_llmbench.client.litellm_client import LiteLLMClient
 
-# Below this many scenarios a worker process's start-up is not worth it.
-AUTO_WORKER_THRESHOLD = 200
-
 
 class RoutingClient:
-    def __init__(self, transport: str = "auto", dispatch_processes: int | None = None) -> None:
+    def __init__(self, transport: str = "auto", dispatch_processes: int = 0) -> None:
         self.transport = transport
-        # None: decided by plan() from the size of the run.
+        # 0: the fast path's HTTP runs in the engine's own loop. A worker process (see
+        # dispatch_worker) measured no faster on 2 cores, idle or loaded (docs/performance.md),
+        # so it is opt-in.
         self.dispatch_processes = dispatch_processes
         self._direct: OpenAICompatibleClient | None = None
         self._litellm: LiteLLMClient | None = None
         self._litellm_lock: asyncio.Lock | None = None
         self.calls = {"direct": 0, "litellm": 0}
-
-    def plan(self, calls: int) -> None:
-        """Told how many scenarios are about to be dispatched: big runs move the fast path's
-        HTTP to a worker process (see dispatch_worker) when there is a core to spare."""
-        if self.dispatch_processes is None:
-            spare = (os.cpu_count() or 1) >= 2
-            self.dispatch_processes = 1 if spare and calls >= AUTO_WORKER_THRESHOLD else 0
 
     def uses_fast_path(self, request: ChatRequest) -> bool:
         return (

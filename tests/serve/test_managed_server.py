@@ -253,9 +253,19 @@ def test_second_run_is_served_from_the_cache(bench: Bench) -> None:
     """The cache key names the managed server, not its port (new on every run)."""
     first = bench.run()
     assert first.returncode == 0, first.stdout
+    bench.pidfile.unlink()
     again = bench.run("--llm-cache=replay")  # a miss would be an error
     assert again.returncode == 0, again.stdout
     assert "2 passed" in again.stdout
+    # replay never calls the model, so it starts no server (a GPU host's vLLM takes minutes).
+    assert not bench.pidfile.exists(), "--llm-cache=replay started the managed server"
+    # ... and a scenario missing from the cache is an error naming the miss, not a server error.
+    new_question = SUITE.replace("first question", "a question never asked")
+    (bench.root / "served.llmbench.yaml").write_text(new_question)
+    missing = bench.run("--llm-cache=replay")
+    assert missing.returncode == 1, missing.stdout
+    assert "no cached response" in missing.stdout and "failed" not in missing.stdout
+    assert not bench.pidfile.exists()
 
 
 def test_server_that_exits_at_once_makes_items_errors_with_its_log_tail(bench: Bench) -> None:
