@@ -8,8 +8,10 @@ import argparse
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -120,3 +122,99 @@ def test_benchmark_run_on_the_embedded_model(tmp_path: Path) -> None:
         [*cmd, "--llm-cache=replay"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert replay.returncode == run.returncode, replay.stdout[-3000:]
+
+
+def _session_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # state ppid pgrp session ...
+    return None if fields[0] == "Z" else int(fields[3])  # a zombie has exited already
+
+
+def _processes() -> dict[int, list[str]]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            found[int(entry.name)] = argv
+    return found
+
+
+def _served_by(run_pid: int) -> tuple[list[int], str] | None:
+    """The guard and server processes started for the pytest process ``run_pid``, with the
+    server's API base once the llama.cpp server is listening."""
+    procs = _processes()
+    guards = [
+        pid
+        for pid, argv in procs.items()
+        if argv[1:5] == ["-m", "pytest_llmbench.serve", "--guard", str(run_pid)]
+    ]
+    if not guards:
+        return None
+    session = _session_of(guards[0])
+    group = [pid for pid in procs if session is not None and _session_of(pid) == session]
+    for pid in group:
+        argv = procs[pid]
+        if "llama_cpp.server" in argv and "--port" in argv:
+            return group, f"http://127.0.0.1:{argv[argv.index('--port') + 1]}/v1"
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+@needs_local
+def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:
+    """SIGKILL the pytest process while the real llama.cpp server is generating: no hook,
+    finally or atexit runs in pytest, and still the server and its guard are gone."""
+    (tmp_path / "long.llmbench.yaml").write_text(
+        "suite: long\n"
+        "defaults:\n"
+        "  params: {max_tokens: 3000}\n"
+        "scenarios:\n"
+        "  - id: story\n"
+        "    user: Write a very long story about a lighthouse keeper, chapter by chapter.\n"
+        "    expect: [{max_words: 10}]\n"
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--llm-model=local/smollm2",
+        "--llm-cache=off",
+        f"--llm-cache-dir={tmp_path / 'cache'}",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        served = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            served = _served_by(proc.pid)
+            if served is not None:
+                try:
+                    with urllib.request.urlopen(f"{served[1]}/models", timeout=2):
+                        break
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        assert served is not None and proc.poll() is None, "the server never became healthy"
+        group, _ = served
+        assert len(group) >= 2, f"expected the guard and the server: {group}"
+        time.sleep(2)  # the story is being generated (thousands of tokens: tens of seconds)
+        assert proc.poll() is None, "the run ended before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        proc.kill()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_session_of(pid) is not None for pid in group):
+        time.sleep(0.1)
+    left = {pid: _processes().get(pid) for pid in group if _session_of(pid) is not None}
+    assert not left, f"outlived the killed pytest process: {left}"
