@@ -98,11 +98,12 @@ class BenchRun:
                 from pytest_llmbench.client.router import RoutingClient
 
                 client = self.router = RoutingClient(s.transport, s.dispatch_processes)
-            if self.server is not None and self.needs_server:
+            server = self.server if self.needs_server else None
+            if server is not None:
                 from pytest_llmbench.serve import ServedClient
 
-                self.server.ensure_started()  # raises ServeError: the items become errors
-                client = ServedClient(client, self.server)
+                server.ensure_started()  # raises ServeError: the items become errors
+                client = ServedClient(client, server)
             self._engine = Engine(
                 client,
                 ResponseCache(s.cache_dir, s.cache_mode),

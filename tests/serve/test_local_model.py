@@ -84,6 +84,13 @@ def test_greedy_decoding_of_the_embedded_model_is_repeatable(tmp_path: Path) -> 
     assert server.proc is None
 
 
+def _local_run(tmp_path: Path, *extra: str) -> list[str]:
+    """A pytest run on the embedded model, its cache in ``tmp_path``."""
+    cache = f"--llm-cache-dir={tmp_path / 'cache'}"
+    pytest_cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    return [*pytest_cmd, "--llm-model=local/smollm2", cache, *extra]
+
+
 @needs_local
 def test_benchmark_run_on_the_embedded_model(tmp_path: Path) -> None:
     (tmp_path / "mini.llmbench.yaml").write_text(
@@ -100,17 +107,7 @@ def test_benchmark_run_on_the_embedded_model(tmp_path: Path) -> None:
         "      - user: What is my name?\n"
         "        expect: [{max_words: 100}]\n"
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-rA",
-        "--llm-model=local/smollm2",
-        "--llm-results=out.json",
-        f"--llm-cache-dir={tmp_path / 'cache'}",
-    ]
+    cmd = _local_run(tmp_path, "-rA", "--llm-results=out.json")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     run = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode in (0, 1), run.stdout[-3000:]  # verdicts, not errors
@@ -179,16 +176,7 @@ def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:
         "    user: Write a very long story about a lighthouse keeper, chapter by chapter.\n"
         "    expect: [{max_words: 10}]\n"
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "--llm-model=local/smollm2",
-        "--llm-cache=off",
-        f"--llm-cache-dir={tmp_path / 'cache'}",
-    ]
+    cmd = _local_run(tmp_path, "--llm-cache=off")
     proc = subprocess.Popen(
         cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
     )
@@ -216,5 +204,6 @@ def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(_session_of(pid) is not None for pid in group):
         time.sleep(0.1)
-    left = {pid: _processes().get(pid) for pid in group if _session_of(pid) is not None}
+    table = _processes()
+    left = {pid: table.get(pid) for pid in group if _session_of(pid) is not None}
     assert not left, f"outlived the killed pytest process: {left}"
