@@ -109,7 +109,10 @@ def test_other_failures_are_not_forgiven(pytester: pytest.Pytester) -> None:
 
 def test_exit_stopped_early_is_not_forgiven(pytester: pytest.Pytester) -> None:
     write(pytester, 4, {0})
-    assert run(pytester, "--llm-fail-under=0.5", "-x").ret == pytest.ExitCode.TESTS_FAILED
+    result = run(pytester, "--llm-fail-under=0.5", "-x")
+    # The output rides along: this failed once in ~4 full-suite runs and never alone.
+    out = f"{result.stdout.str()[-4000:]}\n{result.stderr.str()[-2000:]}"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, out
 
 
 def baseline(pytester: pytest.Pytester, n: int = 12) -> Path:
