@@ -7,6 +7,7 @@ import of it), and the Hugging Face Hub is never contacted.
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,8 @@ collect_ignore = ["data"]
 
 REPO = Path(__file__).resolve().parent.parent
 WARNINGS_AS_ERRORS = ("-W", "error")
+# A pytest run in a child process (a real process to kill, or to time); no .pytest_cache left.
+PYTEST_SUBPROCESS = (sys.executable, "-m", "pytest", "-p", "no:cacheprovider")
 SHARED = REPO.parent / "shared"
 
 

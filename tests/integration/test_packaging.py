@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PYTEST_SUBPROCESS
+
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("litellm", "rich", "jsonschema", "huggingface_hub", "aiohttp", "tenacity", "openai")
 
@@ -127,11 +129,7 @@ def test_installed_wheel_runs_a_packaged_suite_without_a_checkout(
     assert where.stdout.startswith(str(target))
     run = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
+            *PYTEST_SUBPROCESS,
             "--llm-suite=examples",
             "--llm-model=llmbench/reference",
             "-q",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from typing import Any
 
 import pytest
 
+from tests.conftest import PYTEST_SUBPROCESS
 from tests.robustness.helpers import run_subprocess, write_scenarios
 from tests.servers.openai_server import FakeOpenAIServer, last_user_text
 
@@ -43,7 +43,7 @@ def test_sigkill_midway_then_resume_repeats_no_finished_call(
     delivered = Delivered()
     fake_server.script(delivered)
     fake_server.latency = 0.3
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    cmd = [*PYTEST_SUBPROCESS, "-q"]
     cmd += ["--llm-model=hosted_vllm/fake", f"--llm-api-base={fake_server.base_url}"]
     cmd += [f"--llm-cache-dir={pytester.path / 'cache'}", "--llm-concurrency=4"]
     cmd += ["--llm-progress=off"]

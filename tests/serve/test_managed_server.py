@@ -23,6 +23,7 @@ from pytest_llmbench.serve import (
     build_command,
     parse_serve_spec,
 )
+from tests.conftest import PYTEST_SUBPROCESS
 
 STANDIN = Path(__file__).with_name("standin.py")
 SUITE = """\
@@ -175,11 +176,7 @@ class Bench:
 
     def command(self, *extra: str) -> list[str]:
         return [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
+            *PYTEST_SUBPROCESS,
             "-rA",
             "--llm-serve=vllm:org/Some-Model,max-model-len=2048,enforce-eager",
             f"--llm-cache-dir={self.root / 'cache'}",
@@ -332,7 +329,7 @@ def test_usage_errors(bench: Bench) -> None:
     assert result.returncode == 4
     assert "--llm-serve and --llm-api-base exclude each other" in result.stderr
     bad = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--llm-serve=llamacpp:/nope"],
+        [*PYTEST_SUBPROCESS, "--llm-serve=llamacpp:/nope"],
         cwd=bench.root,
         capture_output=True,
         text=True,
