@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.errors import SuiteError
+from pytest_llmbench.provenance import Provenance
 from pytest_llmbench.scoring.api import Message
 from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
 
@@ -76,6 +77,8 @@ class Scenario:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     reference_pass: tuple[RefConversation, ...] = ()
     reference_fail: tuple[RefConversation, ...] = ()
+    # The suite's (one object shared by its scenarios); None for suites that declare none.
+    provenance: Provenance | None = None
 
     @property
     def has_references(self) -> bool:
@@ -99,6 +102,7 @@ class Suite:
     citation: str = ""
     license: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Provenance | None = None
 
 
 def load_suite(path: Path, text: str | None = None) -> Suite:
@@ -111,6 +115,8 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
     _validate(path, data)
     defaults: Mapping[str, Any] = data.get("defaults") or {}
     name = str(data["suite"])
+    raw_provenance = data.get("provenance")
+    provenance = Provenance.from_json(raw_provenance) if raw_provenance else None
     scenarios: list[Scenario] = []
     seen: dict[str, int] = {}
     for raw in data["scenarios"]:
@@ -119,7 +125,7 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
         if sid in seen:
             raise SuiteError(path, line, f"duplicate scenario id (first at line {seen[sid]})", sid)
         seen[sid] = line
-        scenarios.append(_scenario(path, name, raw, defaults))
+        scenarios.append(_scenario(path, name, raw, defaults, provenance))
     return Suite(
         name=name,
         path=path,
@@ -130,6 +136,7 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
         citation=data.get("citation", ""),
         license=data.get("license", ""),
         metadata=data.get("metadata") or {},
+        provenance=provenance,
     )
 
 
@@ -199,7 +206,13 @@ def _int_or(value: Any, default: int) -> int:
     return default if value is None else int(value)
 
 
-def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]) -> Scenario:
+def _scenario(
+    path: Path,
+    suite: str,
+    raw: LineDict,
+    defaults: Mapping[str, Any],
+    provenance: Provenance | None = None,
+) -> Scenario:
     sid: str = raw["id"]
     line = raw.line
     # A scenario's own key wins over the file's defaults, even when its value is null.
@@ -260,6 +273,7 @@ def _scenario(path: Path, suite: str, raw: LineDict, defaults: Mapping[str, Any]
         metadata=metadata,
         reference_pass=_references(path, raw, "pass", len(turns)) if has_refs else (),
         reference_fail=_references(path, raw, "fail", len(turns)) if has_refs else (),
+        provenance=provenance,
     )
     if not (scenario.expect or scenario.expect_each_turn or any(t.expect for t in turns)):
         raise SuiteError(

@@ -22,6 +22,7 @@ def item_payload(item: ScenarioItem, outcome: str) -> dict[str, Any]:
         "line": s.line,
         "tags": list(s.tags),
         "metadata": dict(s.metadata),
+        "provenance": s.provenance.to_json() if s.provenance is not None else None,
     }
     result = item.result
     rows: list[dict[str, Any]] = []
