@@ -91,5 +91,5 @@ def test_unknown_source_is_an_error_with_its_line(tmp_path: Path) -> None:
     path.write_text(textwrap.dedent(SUITE % "borrowed").lstrip("\n"), encoding="utf-8")
     with pytest.raises(SuiteError) as info:
         load_suite(path)
-    assert info.value.line == 5
+    assert info.value.line == 6  # the decoding line
     assert "provenance/decoding/source" in str(info.value)
