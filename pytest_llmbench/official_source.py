@@ -165,6 +165,21 @@ class Checkout:
                 f"{self.root}: not a checkout of the official {benchmark} repository (no {marker})"
             )
         self._files: dict[str, OfficialFile] = {}
+        self._texts: dict[str, str] = {}
+
+    def has(self, relpath: str) -> bool:
+        return (self.root / relpath).is_file()
+
+    def text(self, relpath: str) -> str:
+        """A non-Python file of the checkout (a config the official runner reads), as text;
+        recorded among the files read like the parsed ones."""
+        if relpath not in self._texts:
+            path = self.root / relpath
+            try:
+                self._texts[relpath] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise OfficialSourceError(f"{self.root}: cannot read {relpath}: {exc}") from None
+        return self._texts[relpath]
 
     def file(self, relpath: str) -> OfficialFile:
         if relpath not in self._files:
@@ -183,7 +198,7 @@ class Checkout:
 
     @property
     def files_read(self) -> list[str]:
-        return sorted(self._files)
+        return sorted({*self._files, *self._texts})
 
     def origin(self, *, variant: str | None = None, note: str | None = None) -> Origin:
         """The ``official`` wording origin: every file read so far, hashed, and the commit."""

@@ -95,3 +95,16 @@ def test_origin_lists_and_hashes_the_files_read(checkout: Checkout) -> None:
     assert origin.official and origin.variant == "system"
     assert [f.path for f in origin.files] == ["pkg/words.py"]
     assert len(origin.files[0].sha256) == 64
+
+
+def test_a_config_file_is_read_as_text_and_hashed_like_the_parsed_ones(
+    checkout: Checkout, tmp_path: Path
+) -> None:
+    (tmp_path / "pkg" / "task.yaml").write_text("temperature: 0\n", encoding="utf-8")
+    assert checkout.has("pkg/task.yaml") and not checkout.has("pkg/absent.yaml")
+    assert checkout.text("pkg/task.yaml") == "temperature: 0\n"
+    checkout.file("pkg/words.py")
+    assert checkout.files_read == ["pkg/task.yaml", "pkg/words.py"]
+    assert [f.path for f in checkout.origin().files] == ["pkg/task.yaml", "pkg/words.py"]
+    with pytest.raises(OfficialSourceError, match=r"cannot read pkg/absent\.yaml"):
+        checkout.text("pkg/absent.yaml")
