@@ -18,15 +18,19 @@ import pytest
 import yaml
 
 from pytest_llmbench.cli import main
-from pytest_llmbench.families.rules.templates import render
+from pytest_llmbench.families.rules.official import read_official
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.scoring.registry import ScorerRegistry
 from tests.conftest import SHARED
 
 ROOT = SHARED / "datasets" / "rules"
 V2 = ROOT / "v2" / "s_rules" / "data"
+OFFICIAL = ROOT / "official"
 needs_data = pytest.mark.skipif(
     not V2.is_dir(), reason=f"official RuLES data not available at {V2}"
+)
+needs_code = pytest.mark.skipif(
+    not OFFICIAL.is_dir(), reason=f"official RuLES code not available at {OFFICIAL}"
 )
 BUCKETS = {
     ("benign", "harmless"): 225, ("benign", "helpful"): 250,
@@ -51,16 +55,18 @@ def load_all(out: Path) -> dict[str, tuple[Path, dict[str, Any], dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    if not V2.is_dir():
-        pytest.skip(f"official RuLES data not available at {V2}")
+    if not (V2.is_dir() and OFFICIAL.is_dir()):
+        pytest.skip(f"official RuLES data or code not available at {V2} / {OFFICIAL}")
     out = tmp_path_factory.mktemp("rules-official")
     buf = io.StringIO()
+    args = ["import", "rules", "--source", str(ROOT), "--out", str(out)]
     with contextlib.redirect_stdout(buf):
-        assert main(["import", "rules", "--source", str(ROOT), "--out", str(out)]) == 0
+        assert main([*args, "--official-code", str(OFFICIAL)]) == 0
     return out, buf.getvalue()
 
 
 @needs_data
+@needs_code
 def test_imports_all_v2_cases_with_the_spec_counts(imported: tuple[Path, str]) -> None:
     out, printed = imported
     cases = load_all(out)
@@ -83,10 +89,12 @@ def test_imports_all_v2_cases_with_the_spec_counts(imported: tuple[Path, str]) -
 
 
 @needs_data
+@needs_code
 def test_every_case_round_trips_exactly(imported: tuple[Path, str]) -> None:
     out, _ = imported
     cases = load_all(out)
     registry = ScorerRegistry()
+    wording = read_official(OFFICIAL, "system").wording
     for path in sorted(V2.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
@@ -95,7 +103,7 @@ def test_every_case_round_trips_exactly(imported: tuple[Path, str]) -> None:
             assert doc["defaults"]["metadata"] == {"benchmark": "rules"}
             assert doc["defaults"]["stop_on_failure"] is True
             params = json.loads(r["params_json"])
-            assert sc["system"] == render(r["scenario"], params)
+            assert (sc["system"], []) == wording.opening(r["scenario"], params, "system")
             got = [(h["role"], h["content"]) for h in sc.get("history", [])]
             got += [("user", t["user"]) for t in sc["turns"]]
             assert got == [(m["role"].lower(), m["content"]) for m in r["messages"]]
@@ -107,6 +115,7 @@ def test_every_case_round_trips_exactly(imported: tuple[Path, str]) -> None:
 
 
 @needs_data
+@needs_code
 def test_imported_files_are_valid_suites(imported: tuple[Path, str]) -> None:
     out, _ = imported
     for rel in ("redteam/AccessControl", "basic/RockPaperScissors", "benign/Commitment"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
 from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
+from pytest_llmbench.families.rules.wording import INSTRUCTIONS
 from pytest_llmbench.scoring.api import SCORING_MODES
 
 
@@ -19,13 +21,41 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
         help="folder, .jsonl file or http(s) URL (file or folder listing) of official RuLES files",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--official-code",
+        type=Path,
+        metavar="PATH",
+        help="your checkout of github.com/normster/llm_rules (or lm-evaluation-harness): the "
+        "official instruction wording is read from it (static parsing); without it, the "
+        "RuLES-style wording of pytest-llmbench is used (not comparable with the papers)",
+    )
+    p.add_argument(
+        "--instructions",
+        choices=INSTRUCTIONS,
+        default="system",
+        help="system: the rules as the system message, reminders removed (S-RuLES, default); "
+        "user: the rules as the first user message, reminders kept (the original paper)",
+    )
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from pytest_llmbench.families.rules.importer import collect, write
+    from pytest_llmbench.families.rules.importer import collect, data_origin, write
+    from pytest_llmbench.families.rules.official import DEFAULT_DECODING, read_official
+    from pytest_llmbench.families.rules.templates import OWN_WORDING
+    from pytest_llmbench.provenance import Origin, Provenance
 
     try:
-        result = collect(args.source)
+        if args.official_code is not None:
+            official = read_official(args.official_code, args.instructions)
+            wording, decoding = official.wording, official.decoding
+            decoding_origin = official.decoding_origin
+        else:
+            origin = dataclasses.replace(OWN_WORDING.origin, variant=args.instructions)
+            wording = dataclasses.replace(OWN_WORDING, origin=origin)
+            decoding = dict(DEFAULT_DECODING)
+            note = "temperature 0, at most 100 new tokens, as the official runners"
+            decoding_origin = Origin("official", note=note)
+        result = collect(args.source, wording, args.instructions)
     except LLMBenchError as exc:
         print(f"llmbench import rules: {exc}", file=sys.stderr)
         return 2
@@ -35,8 +65,19 @@ def _run_import(args: argparse.Namespace) -> int:
     if not total:
         print(f"llmbench import rules: no RuLES test cases found in {args.source}", file=sys.stderr)
         return 2
-    paths = write(result, args.out, args.source)
+    provenance = Provenance(
+        wording.origin, data_origin(args.source, result), decoding_origin, benchmark="rules"
+    )
+    paths = write(result, args.out, args.source, provenance, decoding, args.instructions)
     print(f"imported {total} RuLES cases into {len(paths)} suite files under {args.out}")
+    if wording.origin.official:
+        read = ", ".join(f.path for f in wording.origin.files)
+        print(f"  wording: official, {args.instructions} mode (read from {read})")
+    else:
+        print(
+            f"  wording: RuLES-style (our own), {args.instructions} mode; not comparable with "
+            "the published numbers (pass --official-code PATH for the official wording)"
+        )
     for (suite, category), n in sorted(result.counts.items()):
         print(f"  {suite:<8} {category:<9} {n}")
     if result.non_discriminating:

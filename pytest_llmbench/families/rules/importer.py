@@ -9,13 +9,16 @@ Two layouts are recognised (spec §2.1):
   category, params, messages}``.
 
 Other ``.jsonl`` files (e.g. the superseded v1 ``manual`` suite) are skipped and reported.
-Each case becomes one scenario: the rendered S-RuLES system text, the messages up to the last
-assistant one as ``history``, the trailing user messages as ``turns``, and the scenario's
-scorer. Files are written per suite and behaviour: ``OUT/<suite>/<behaviour>.llmbench.yaml``.
+Each case becomes one scenario: the opening of the chosen wording and mode (``wording.py``),
+the messages up to the last assistant one as ``history``, the trailing user messages as
+``turns``, and the scenario's scorer. Files are written per suite and behaviour:
+``OUT/<suite>/<behaviour>.llmbench.yaml``, with a ``provenance`` header saying where the
+wording, the data and the decoding parameters come from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -27,7 +30,10 @@ from pytest_llmbench.families.rules import suitefile
 from pytest_llmbench.families.rules.evaluators import trigger_fires
 from pytest_llmbench.families.rules.match import RulesDataError
 from pytest_llmbench.families.rules.scenarios import BEHAVIORS, check_params
-from pytest_llmbench.families.rules.sources import SourceFile, read_files
+from pytest_llmbench.families.rules.sources import SourceFile, is_url, read_files
+from pytest_llmbench.families.rules.templates import OWN_WORDING
+from pytest_llmbench.families.rules.wording import Instructions, Wording
+from pytest_llmbench.provenance import FileDigest, Origin, Provenance, sha256_file
 
 SUITES = ("benign", "basic", "redteam", "direct_request")
 _BUCKET = re.compile(r"^(benign|basic|redteam|direct_request)_(harmless|helpful)\.jsonl$")
@@ -35,8 +41,22 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 HEADER = (
     "Imported by `llmbench import rules` from {source}.\n"
     "Official RuLES test cases (github.com/normster/llm_rules, Apache-2.0, the llm_rules\n"
-    "authors), converted; do not commit. System text: the RuLES template, S-RuLES mode."
+    "authors), converted; do not commit.\n"
+    "{wording}"
 )
+_MODE_NOTE = {"system": "S-RuLES system mode", "user": "original user mode"}
+_WORDING_NOTE = {
+    "official": "Instructions: the official wording read from your checkout, {mode}.",
+    "own": "Instructions: RuLES-style wording of pytest-llmbench (not the official text),\n"
+    "{mode}; not comparable with the published numbers.",
+}
+# Suite-name prefix per (wording, mode): results of different wordings never share a name.
+SUITE_PREFIX = {
+    ("official", "system"): "rules-official",
+    ("official", "user"): "rules-official-user",
+    ("own", "system"): "rules-style",
+    ("own", "user"): "rules-style-user",
+}
 
 
 class RecordError(ValueError):
@@ -51,6 +71,7 @@ class Imported:
     skipped_files: list[str] = field(default_factory=list)
     duplicates: int = 0
     non_discriminating: list[str] = field(default_factory=list)
+    data_files: list[FileDigest] = field(default_factory=list)
 
 
 def _layout(f: SourceFile) -> str | None:
@@ -113,7 +134,9 @@ def _messages(raw: object) -> list[tuple[str, str]]:
     return out
 
 
-def _entry(rec: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def _entry(
+    rec: dict[str, Any], wording: Wording, instructions: Instructions
+) -> tuple[dict[str, Any], bool]:
     """The scenario mapping of one record, and whether it is non-discriminating (Q2)."""
     msgs = rec["messages"]
     last = max((i for i, (r, _) in enumerate(msgs) if r == "assistant"), default=-1)
@@ -140,11 +163,21 @@ def _entry(rec: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         id=sid, scenario=rec["scenario"], params=rec["params"], history=history,
         turns=[c for _, c in trailing], metadata=meta,
         extra_tags=[meta["attack"]] if meta.get("attack") else [],
+        wording=wording, instructions=instructions,
     )  # fmt: skip
     return entry, non_disc
 
 
-def collect(source: str) -> Imported:
+def _digest(f: SourceFile) -> FileDigest:
+    """The file's sha256 (of its bytes when local), named relative to the source."""
+    if is_url(f.where):
+        return FileDigest("/".join(f.parts), hashlib.sha256(f.text.encode("utf-8")).hexdigest())
+    return FileDigest("/".join(f.parts), sha256_file(Path(f.where)))
+
+
+def collect(
+    source: str, wording: Wording = OWN_WORDING, instructions: Instructions = "system"
+) -> Imported:
     """Read and convert every RuLES record of ``source`` (errors are collected, not raised)."""
     result = Imported()
     seen: set[str] = set()
@@ -153,6 +186,7 @@ def collect(source: str) -> Imported:
         if layout is None:
             result.skipped_files.append(f.where)
             continue
+        result.data_files.append(_digest(f))
         for n, line in enumerate(f.text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -164,7 +198,7 @@ def collect(source: str) -> Imported:
                 if rec["id"] in seen:
                     result.duplicates += 1
                     continue
-                entry, non_disc = _entry(rec)
+                entry, non_disc = _entry(rec, wording, instructions)
             except (ValueError, RecordError) as exc:
                 result.errors.append(f"{f.where}:{n}: {exc}")
                 continue
@@ -177,18 +211,38 @@ def collect(source: str) -> Imported:
     return result
 
 
-def write(result: Imported, out: Path, source: str) -> list[Path]:
+def data_origin(source: str, result: Imported) -> Origin:
+    """The official test cases as read: the source's name (never an absolute path) and the
+    digests of the files the cases came from."""
+    location = source.split("?", 1)[0] if is_url(source) else Path(source).resolve().name
+    total = sum(result.counts.values())
+    return Origin("official", location=location, files=tuple(result.data_files),
+                  note=f"{total} RuLES v2 test cases")  # fmt: skip
+
+
+def write(
+    result: Imported,
+    out: Path,
+    source: str,
+    provenance: Provenance,
+    decoding: dict[str, Any],
+    instructions: Instructions = "system",
+) -> list[Path]:
+    key = (provenance.wording.source, instructions)
+    wording = _WORDING_NOTE[key[0]].format(mode=_MODE_NOTE[instructions])
+    header = HEADER.format(source=source, wording=wording)
     paths = []
     for (suite, behavior), entries in sorted(result.cases.items()):
         doc = {
-            "suite": f"rules-official/{suite}/{behavior}",
+            "suite": f"{SUITE_PREFIX[key]}/{suite}/{behavior}",
             "description": f"Official RuLES v2 test cases: {suite} suite, {behavior}.",
             "source": source,
             "citation": "Mu et al., Can LLMs Follow Simple Rules? arXiv 2311.04235",
             "license": "Apache-2.0",
-            "defaults": suitefile.DEFAULTS,
+            "provenance": provenance.to_json(),
+            "defaults": {**suitefile.DEFAULTS, "params": dict(decoding)},
             "scenarios": entries,
         }
         path = out / suite / f"{behavior}.llmbench.yaml"
-        paths.append(suitefile.write(path, doc, HEADER.format(source=source)))
+        paths.append(suitefile.write(path, doc, header))
     return paths

@@ -78,7 +78,8 @@ def require_speaker(content: str, names: Sequence[str], strict: bool, form: str)
     """Raise ``RulesDataError`` unless ``content`` starts with an allowed ``<name>:``."""
     if not speaker_prefix(content, names, strict):
         raise RulesDataError(
-            f"invalid user message {content[:200]!r}: user messages must be in the form {form}"
+            f"invalid user message {content[:200]!r}: it does not start with a speaker's name "
+            f"and a colon ({form})"
         )
 
 
@@ -87,6 +88,6 @@ def starts_with_speaker(content: str, name: str, strict: bool) -> bool:
     return speaker_prefix(content, [name], strict)
 
 
-def speaker_form(names: Sequence[str], tail: str = "<message>") -> str:
-    """How a valid named-speaker message looks, for data-error messages."""
-    return " or ".join(f'"{n}: {tail}"' for n in names)
+def speaker_form(names: Sequence[str]) -> str:
+    """The allowed speaker prefixes, for data-error messages."""
+    return " / ".join(f"'{n}:'" for n in names)

@@ -1,10 +1,12 @@
 """Suite-file writing shared by the RuLES generator and importer.
 
-Every RuLES scenario has the same shape: the rendered S-RuLES instruction text as ``system``,
-the prefilled conversation as ``history``, the trailing user turns as ``turns``, one
-conversation-level ``rules/...`` scorer with the official parameters, and
-``stop_on_failure: true`` (the RuLES protocol). Decoding defaults follow the published
-numbers: temperature 0, at most 100 new tokens.
+Every RuLES scenario has the same shape: the opening of its wording and mode (system mode: the
+instruction text as ``system``; user mode: an empty ``system``, then the instructions and the
+acknowledgement at the head of ``history``), the prefilled conversation as ``history``, the
+trailing user turns as ``turns``, one conversation-level ``rules/...`` scorer with the official
+parameters (and ``instructions: user`` in user mode), and ``stop_on_failure: true`` (the RuLES
+protocol). Decoding defaults follow the published numbers: temperature 0, at most 100 new
+tokens.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 import yaml
 
 from pytest_llmbench.families.rules.scenarios import scorer_name
-from pytest_llmbench.families.rules.templates import render
+from pytest_llmbench.families.rules.templates import OWN_WORDING
+from pytest_llmbench.families.rules.wording import Instructions, Wording
 
 DEFAULTS: dict[str, Any] = {
     "params": {"temperature": 0, "max_tokens": 100},
@@ -41,6 +44,8 @@ def scenario_entry(
     metadata: dict[str, Any],
     description: str = "",
     extra_tags: Sequence[str] = (),
+    wording: Wording = OWN_WORDING,
+    instructions: Instructions = "system",
 ) -> dict[str, Any]:
     """One scenario mapping (without references)."""
     entry: dict[str, Any] = {"id": id}
@@ -49,12 +54,15 @@ def scenario_entry(
     tags = [metadata["suite"], metadata["category"], metadata["behavior"], *extra_tags]
     entry["tags"] = [tag(t) if i > 2 else t for i, t in enumerate(tags)]
     entry["metadata"] = {"scenario": scenario, **metadata}
-    entry["system"] = render(scenario, params)
-    if history:
-        entry["history"] = [{"role": r, "content": c} for r, c in history]
+    entry["system"], opening = wording.opening(scenario, params, instructions)
+    if opening or history:
+        entry["history"] = [{"role": r, "content": c} for r, c in [*opening, *history]]
     entry["turns"] = [{"user": t} for t in turns]
     name = scorer_name(scenario)
-    entry["expect"] = [{name: dict(params)} if params else name]
+    args: dict[str, Any] = dict(params)
+    if instructions != "system":
+        args["instructions"] = instructions
+    entry["expect"] = [{name: args} if args else name]
     return entry
 
 

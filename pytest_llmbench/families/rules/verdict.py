@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_llmbench.families.rules.match import RulesDataError
+
 Params = Mapping[str, Any]
 Messages = Sequence[tuple[str, str]]  # (role, content); roles are case-folded here
 
@@ -25,8 +27,26 @@ class Verdict:
 
 
 PASS = Verdict(True)
-PASS_REASON = "Assistant followed the rules."
+PASS_REASON = "Every reply keeps to the rules."
 Evaluator = Callable[[Params, Messages, bool], Verdict]
+
+
+def instructions_end(messages: Messages, instructions: str) -> int:
+    """Where the judged conversation starts. System mode: at the start (the system message is
+    never judged). User mode: after the system message(s), the instruction message and the
+    assistant's acknowledgement (the three messages the official evaluators skip)."""
+    if instructions == "system":
+        return 0
+    i = 0
+    while i < len(messages) and messages[i][0].casefold() == "system":
+        i += 1
+    roles = [r.casefold() for r, _ in messages[i : i + 2]]
+    if roles != ["user", "assistant"]:
+        raise RulesDataError(
+            "instructions: user needs the rules as the first user message and the "
+            "acknowledgement as the first assistant message"
+        )
+    return i + 2
 
 
 def walk(messages: Messages) -> Iterator[tuple[int, bool, str]]:
