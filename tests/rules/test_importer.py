@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import io
 import json
@@ -199,6 +200,14 @@ def test_url_source_folder_listing_and_single_file(http_root: str, tmp_path: Pat
     assert len(metas) == 250 and {(m["suite"], m["category"]) for m in metas} == {
         ("basic", "helpful")
     }
+    # The data origin names the URL without its query, and hashes what was read.
+    secret = one + "?token=abc"
+    assert main(["import", "rules", "--source", secret, "--out", str(tmp_path / "cred")]) == 0
+    doc = yaml.safe_load((tmp_path / "cred/basic/Commitment.llmbench.yaml").read_text("utf-8"))
+    data = doc["provenance"]["data"]
+    assert data["location"] == one and "abc" not in json.dumps(doc["provenance"])
+    digest = hashlib.sha256((V2 / "basic_helpful.jsonl").read_bytes()).hexdigest()
+    assert data["files"] == [{"path": "data/basic_helpful.jsonl", "sha256": digest}]
 
 
 @needs_data

@@ -19,7 +19,9 @@ import yaml
 from pytest_llmbench.cli import main
 from pytest_llmbench.families.rules.official import read_official
 from pytest_llmbench.families.rules.scenarios import SCENARIOS
+from pytest_llmbench.families.rules.templates import ACKNOWLEDGEMENT
 from pytest_llmbench.official_source import OfficialSourceError
+from pytest_llmbench.scenario import load_suite
 from tests.conftest import SHARED
 
 OFFICIAL = SHARED / "datasets" / "rules" / "official"
@@ -120,6 +122,16 @@ def test_without_a_checkout_the_wording_is_ours_and_says_so(
     assert doc["suite"] == "rules-style/redteam/Encryption"
     assert doc["provenance"]["wording"]["source"] == "own"
     assert doc["provenance"]["comparable"] is False
+    user = tmp_path / "user"
+    args = ["import", "rules", "--source", str(DATA), "--out", str(user), "--instructions", "user"]
+    assert main(args) == 0
+    suite = load_suite(user / "basic" / "AccessControl.llmbench.yaml")
+    assert suite.name == "rules-style-user/basic/AccessControl"
+    first = suite.scenarios[0]
+    assert first.system == ""
+    assert [m.role for m in first.history[:2]] == ["user", "assistant"]
+    assert first.history[1].content == ACKNOWLEDGEMENT
+    assert first.expect[0].args["instructions"] == "user"
 
 
 Breakage = Callable[[Path], None]

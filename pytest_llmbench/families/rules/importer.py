@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,7 +215,12 @@ def collect(
 def data_origin(source: str, result: Imported) -> Origin:
     """The official test cases as read: the source's name (never an absolute path) and the
     digests of the files the cases came from."""
-    location = source.split("?", 1)[0] if is_url(source) else Path(source).resolve().name
+    if is_url(source):  # no credentials, query or fragment in a shared file
+        parts = urllib.parse.urlsplit(source)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        location = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+    else:
+        location = Path(source).resolve().name
     total = sum(result.counts.values())
     return Origin("official", location=location, files=tuple(result.data_files),
                   note=f"{total} RuLES v2 test cases")  # fmt: skip
