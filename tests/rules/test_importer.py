@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from pytest_llmbench.cli import main
+from pytest_llmbench.families.rules.importer import Imported, data_origin
 from pytest_llmbench.families.rules.official import read_official
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.scoring.registry import ScorerRegistry
@@ -225,3 +226,16 @@ def test_unreachable_or_empty_sources_are_clear_errors(
     assert "no such file or folder" in capsys.readouterr().err
     assert main(["import", "rules", "--source", str(ROOT / "v1"), "--out", str(tmp_path)]) == 2
     assert "no RuLES test cases found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("source", "location"),
+    [
+        ("/home/me/data/llm_rules/data", "data"),  # a folder's name, never its path
+        ("https://u:p@host:8000/rules/?t=1#x", "https://host:8000/rules/"),
+        ("hf://normster/RuLES", "hf://normster/RuLES"),
+    ],
+)
+def test_the_data_origin_never_records_a_path_or_credentials(source: str, location: str) -> None:
+    origin = data_origin(source, Imported())
+    assert origin.official and origin.location == location

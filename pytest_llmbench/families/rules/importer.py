@@ -219,6 +219,8 @@ def data_origin(source: str, result: Imported) -> Origin:
         parts = urllib.parse.urlsplit(source)
         host = parts.netloc.rsplit("@", 1)[-1]
         location = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+    elif source.startswith("hf://"):
+        location = source
     else:
         location = Path(source).resolve().name
     total = sum(result.counts.values())
