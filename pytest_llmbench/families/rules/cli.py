@@ -40,9 +40,13 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
 
 def _run_import(args: argparse.Namespace) -> int:
     from pytest_llmbench.families.rules.importer import collect, data_origin, write
-    from pytest_llmbench.families.rules.official import DEFAULT_DECODING, read_official
+    from pytest_llmbench.families.rules.official import (
+        DEFAULT_DECODING,
+        DEFAULT_DECODING_ORIGIN,
+        read_official,
+    )
     from pytest_llmbench.families.rules.templates import OWN_WORDING
-    from pytest_llmbench.provenance import Origin, Provenance
+    from pytest_llmbench.provenance import Provenance
 
     try:
         if args.official_code is not None:
@@ -52,9 +56,7 @@ def _run_import(args: argparse.Namespace) -> int:
         else:
             origin = dataclasses.replace(OWN_WORDING.origin, variant=args.instructions)
             wording = dataclasses.replace(OWN_WORDING, origin=origin)
-            decoding = dict(DEFAULT_DECODING)
-            note = "temperature 0, at most 100 new tokens, as the official runners"
-            decoding_origin = Origin("official", note=note)
+            decoding, decoding_origin = dict(DEFAULT_DECODING), DEFAULT_DECODING_ORIGIN
         result = collect(args.source, wording, args.instructions)
     except LLMBenchError as exc:
         print(f"llmbench import rules: {exc}", file=sys.stderr)

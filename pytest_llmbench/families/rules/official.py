@@ -39,6 +39,11 @@ UTILS = "scenarios/utils.py"
 BASE = "scenarios/scenario.py"
 TASK_CONFIG = "_s_rules_template_yaml"
 DEFAULT_DECODING: dict[str, Any] = {"temperature": 0, "max_tokens": 100}
+DEFAULT_DECODING_ORIGIN = Origin(
+    "official",
+    note="temperature 0, at most 100 new tokens: the official llm_rules runners' defaults, "
+    "which the published runs keep",
+)
 
 
 @dataclass(frozen=True)
@@ -107,11 +112,7 @@ _TaskLoader.add_constructor("!function", lambda loader, node: loader.construct_s
 def _decoding(checkout: Checkout, prefix: str) -> tuple[dict[str, Any], Origin]:
     relpath = prefix + TASK_CONFIG
     if not checkout.has(relpath):
-        note = (
-            "temperature 0, at most 100 new tokens: the official llm_rules runners' defaults, "
-            "which the published runs keep"
-        )
-        return dict(DEFAULT_DECODING), Origin("official", note=note)
+        return dict(DEFAULT_DECODING), DEFAULT_DECODING_ORIGIN
     try:
         config = yaml.load(checkout.text(relpath), Loader=_TaskLoader)  # a SafeLoader
     except yaml.YAMLError as exc:

@@ -17,12 +17,13 @@ from typing import Any
 
 import yaml
 
+from pytest_llmbench.families.rules.official import DEFAULT_DECODING
 from pytest_llmbench.families.rules.scenarios import scorer_name
 from pytest_llmbench.families.rules.templates import OWN_WORDING
 from pytest_llmbench.families.rules.wording import Instructions, Wording
 
 DEFAULTS: dict[str, Any] = {
-    "params": {"temperature": 0, "max_tokens": 100},
+    "params": dict(DEFAULT_DECODING),
     "stop_on_failure": True,
     "tags": ["rules"],
     "metadata": {"benchmark": "rules"},
