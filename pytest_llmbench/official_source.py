@@ -6,18 +6,22 @@ reads the constants it needs (module-level strings, class attributes such as a s
 checkout is ever executed: only literals, names bound to literals earlier in the same file, and
 ``+`` / implicit concatenation of those are understood. Anything else, a missing file or a
 missing constant, is one ``OfficialSourceError`` naming the file and the constant, so a changed
-upstream file can never fall back silently to other wording.
+upstream file can never fall back silently to other wording. Texts a function builds
+(f-strings, keyword literals of a call) are read through ``OfficialFile.function``
+(``official_function.py``).
 """
 
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.errors import LLMBenchError
+from pytest_llmbench.official_function import FunctionSource
 from pytest_llmbench.provenance import Origin, checkout_origin
 
 
@@ -103,6 +107,10 @@ class OfficialFile:
         node = self._class(cls)
         names, problems = self._bindings(node.body)
         return self._pick(names, problems, name, kind, f"{cls}.{name}")
+
+    def function(self, qualname: str) -> FunctionSource:
+        """A function (``name``) or method (``Class.method``), for the texts it builds."""
+        return FunctionSource(self, qualname)
 
     def class_names(self) -> list[str]:
         return [n.name for n in self.tree.body if isinstance(n, ast.ClassDef)]
@@ -190,7 +198,12 @@ class Checkout:
                     "repository, at a supported revision?)"
                 )
             try:
-                tree = ast.parse(path.read_bytes(), filename=relpath)
+                with warnings.catch_warnings():
+                    # Upstream strings may hold invalid escapes (a backslash before a quote): Python
+                    # keeps them as text; its SyntaxWarning must not fail a -W error run.
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    tree = ast.parse(path.read_bytes(), filename=relpath)
             except (SyntaxError, ValueError) as exc:
                 raise OfficialSourceError(f"{relpath}: cannot be parsed: {exc}") from None
             self._files[relpath] = OfficialFile(path, relpath, tree)

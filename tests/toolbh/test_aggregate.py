@@ -121,7 +121,12 @@ def result_row(
     scores = (
         [] if official is None else [{"name": "toolbh/level", "passed": True, "metadata": detail}]
     )
-    return {"metadata": meta, "outcome": kw.get("outcome", "passed"), "scores": scores}
+    return {
+        "metadata": meta,
+        "outcome": kw.get("outcome", "passed"),
+        "scores": scores,
+        "provenance": {"comparable": kw.get("comparable", True)},
+    }
 
 
 def test_aggregate_from_results_rows() -> None:
@@ -156,6 +161,10 @@ def test_aggregate_from_results_rows() -> None:
     }
     lines = render(agg)
     assert lines[0].startswith("ToolBH en (official, comparable with the paper): overall 50.0")
+    # One row of a suite with our own wording (or own data, own decoding): none is comparable.
+    mixed = aggregate([*rows, result_row("level_1", 1.0, 1.0, comparable=False)])
+    assert mixed is not None and not mixed["protocol"]["en"]["official"]["comparable"]
+    assert render(mixed)[0].startswith("ToolBH en (official, not comparable with the paper)")
     assert any(x.startswith("ToolBH en (strict, not comparable") for x in lines)
     assert "ToolBH native tool-call scenarios: pass rate PT/unsolvable 0.0% of 1 samples" in lines
     assert aggregate([{"metadata": {}, "outcome": "passed"}]) is None

@@ -32,9 +32,11 @@ def test_import_a_local_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     files = sorted((tmp_path / "en").glob("*.llmbench.yaml"))
     assert len(files) == 7
-    assert (tmp_path / "LICENSE-ToolBeHonest.txt").read_text().startswith("MIT License")
+    notice = (tmp_path / "LICENSE-ToolBeHonest.txt").read_text()
+    assert "MIT licence" in notice and "Yuxiang Zhang" in notice
     out = capsys.readouterr().out
     assert "single_step 2" in out and "wrote 7 suite file(s)" in out
+    assert "wording own (not comparable)" in out
     path = tmp_path / "en" / "toolbh_en_single_step.llmbench.yaml"
     text = path.read_text("utf-8")
     assert text.count("item: &") == 2  # one anchor per row, aliases for the other levels
@@ -46,8 +48,13 @@ def test_import_a_local_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert first.metadata["benchmark"] == "toolbh"
     assert first.metadata["item"] == rows()[0]
     assert (first.metadata["level"], first.metadata["variant"]) == ("level_1", "unsolvable")
-    assert first.params == {"temperature": 0, "max_tokens": 2048}
+    assert first.params == {"temperature": 0.0, "max_tokens": 2048}
     assert first.system is None
+    assert first.metadata["wording"] == "own" and first.metadata["prompt_variant"] == "own"
+    assert loaded.provenance is not None and not loaded.provenance.comparable
+    assert loaded.provenance.wording.source == "own"
+    assert loaded.provenance.data.location == "test_en.json"
+    assert loaded.provenance.data.files[0].sha256 == first.metadata["dataset_sha256"]
     assert first.turns[0].user.endswith("</provided_tools>")
     (ref,) = first.expect
     assert ref.name == "toolbh/level"
@@ -55,14 +62,18 @@ def test_import_a_local_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["validate", str(tmp_path)]) == 0
 
 
-def test_import_a_folder_with_options(tmp_path: Path) -> None:
-    args = ["--lang", "zh", "--solvable", "--levels", "level_2", "--prompt-variant", "corrected"]
+def test_import_a_folder_with_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--lang", "zh", "--solvable", "--levels", "level_2"]
     assert main(["import", "toolbh", "--source", str(DATA), "--out", str(tmp_path), *args]) == 0
     assert not (tmp_path / "en").exists()
     doc = suite(tmp_path / "zh" / "toolbh_zh_os.llmbench.yaml")
     ids = [s["id"] for s in doc["scenarios"]]
     assert ids == ["os-000-l2", "os-000-l2-solvable"]
-    assert doc["defaults"]["metadata"]["prompt_variant"] == "corrected"
+    assert doc["scenarios"][0]["user"].startswith("请用 <provided_tools> 中列出的工具")
+    # Choices of the official wording without a checkout: an error, never our own wording.
+    for extra in (["--prompt-variant", "corrected"], ["--runner", "vllm"]):
+        assert main(["import", "toolbh", "--source", str(DATA), "--out", str(tmp_path), *extra])
+        assert "need --official-code PATH" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -94,7 +105,7 @@ def test_unknown_subtask_and_missing_source(
     )
     assert "unknown subtask 'cooking'" in capsys.readouterr().err
     assert main(["import", "toolbh", "--source", "no such thing", "--out", str(tmp_path)]) == 2
-    assert "not a dataset repo id" in capsys.readouterr().err
+    assert "no such file or folder, and not hf://owner/name" in capsys.readouterr().err
 
 
 def test_import_from_the_hub_stand_in(hub: FakeHubServer, tmp_path: Path) -> None:
@@ -106,10 +117,17 @@ def test_import_from_the_hub_stand_in(hub: FakeHubServer, tmp_path: Path) -> Non
     sha = en["defaults"]["metadata"]["dataset_sha256"]
     assert sha == __import__("hashlib").sha256((DATA / "test_en.json").read_bytes()).hexdigest()
     assert zh["defaults"]["metadata"]["language"] == "zh"
+    head = hub.repo(REPO).branches["main"]
     seen = [(r.method, r.path) for r in hub.requests]
-    assert ("HEAD", f"/datasets/{REPO}/resolve/main/test_en.json") in seen
-    assert ("GET", f"/datasets/{REPO}/resolve/main/test_zh.json") in seen
-    assert list(cache.glob("datasets--Joelzhang--ToolBeHonest/snapshots/*/test_en.json"))
+    assert ("GET", f"/api/datasets/{REPO}/revision/main") in seen
+    assert ("GET", f"/datasets/{REPO}/resolve/{head}/test_zh.json") in seen
+    assert list(cache.glob(f"datasets--Joelzhang--ToolBeHonest/snapshots/{head}/test_en.json"))
+    assert en["provenance"]["data"] == {
+        "source": "official",
+        "location": f"hf://{REPO}",
+        "revision": head,
+        "files": [{"path": "test_en.json", "sha256": sha}],
+    }
 
 
 def test_hub_revisions_and_errors(
@@ -132,12 +150,12 @@ def test_hub_revisions_and_errors(
         main(["import", "toolbh", "--source", "nobody/nothing", "--out", str(tmp_path), *common])
         == 2
     )
-    assert "cannot download test_en.json from dataset nobody/nothing" in capsys.readouterr().err
+    assert "hf://nobody/nothing: no such dataset on the Hub" in capsys.readouterr().err
     # A transient 503 is retried by huggingface_hub (its backoff starts at 1 s).
     hub.fail_next(1, 503, match="test_zh.json")
     zh = ["--lang", "zh", "--endpoint", hub.url, "--cache-dir", str(tmp_path / "c2")]
     assert main(["import", "toolbh", "--source", REPO, "--out", str(tmp_path / "x"), *zh]) == 0
-    tries = [r for r in hub.requests if r.path.endswith("/main/test_zh.json")]
+    tries = [r for r in hub.requests if r.path.endswith("/test_zh.json")]
     assert len(tries) >= 3  # the failed HEAD, its retry, then the GET
 
 
@@ -170,7 +188,8 @@ def test_imported_suites_pass_under_reference_and_fail_under_violate(
     n = (14 + 7) * 6
     ref = pytester.runpytest(str(out), "--llm-model=llmbench/reference", "-p", "no:cacheprovider")
     ref.assert_outcomes(passed=n)
-    ref.stdout.fnmatch_lines(["ToolBH en (official, comparable with the paper): overall *"])
+    # Our own wording: scored officially, but never "comparable".
+    ref.stdout.fnmatch_lines(["ToolBH en (official, not comparable with the paper): overall *"])
     bad = pytester.runpytest(str(out), "--llm-model=llmbench/violate", "-p", "no:cacheprovider")
     bad.assert_outcomes(failed=n)
 

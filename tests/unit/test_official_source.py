@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -108,3 +109,97 @@ def test_a_config_file_is_read_as_text_and_hashed_like_the_parsed_ones(
     assert [f.path for f in checkout.origin().files] == ["pkg/task.yaml", "pkg/words.py"]
     with pytest.raises(OfficialSourceError, match=r"cannot read pkg/absent\.yaml"):
         checkout.text("pkg/absent.yaml")
+
+
+FUNCTIONS = """
+def build(kind, item, n=10, *, scale=0.5):
+    name = item["name"]
+    size = item[2]
+    if kind == "short":
+        text = f"Hi {name}!"
+    elif kind == "long":
+        text = f"Dear {name},\\n" "see you"
+    else:
+        text = "other"
+    for index in range(n):
+        text += f"<{index + 1}>"
+    text += "plain"
+    sep = ", ".join([str(x) + " | " + "y" for x in item])
+    client.create(model=name, messages=[{"role": "user", "content": text}], temperature=0.0)
+    client.create(top_p=scale if n else 1, stream=False)
+    return text
+
+def formatted(x):
+    text = f"{x!r}"
+    return text
+
+class Runner:
+    def run(self, prompt):
+        body = {"model": "m", "max_tokens": 5, "prompt": prompt}
+        return body
+"""
+
+
+@pytest.fixture
+def functions(tmp_path: Path) -> Checkout:
+    (tmp_path / "f.py").write_text(FUNCTIONS, encoding="utf-8")
+    return Checkout(tmp_path, "demo", "f.py")
+
+
+def test_function_texts_with_their_branch_and_loop(functions: Checkout) -> None:
+    from pytest_llmbench.official_function import Slot
+
+    fn = functions.file("f.py").function("build")
+    texts = fn.texts("text")
+    assert [(t.augmented, t.branch, t.loop) for t in texts] == [
+        (False, "kind == 'short'", None),
+        (False, "kind == 'long'", None),  # an elif: the innermost test
+        (False, "not (kind == 'long')", None),
+        (True, None, "index in range(n)"),
+        (True, None, None),
+    ]
+    assert texts[0].parts == ("Hi ", Slot("name"), "!")
+    assert texts[1].parts == ("Dear ", Slot("name"), ",\nsee you")
+    assert texts[3].slots == ["index + 1"]
+    assert texts[4].parts == ("plain",)
+    assert [t.target for t in fn.texts()] == ["text"] * 5  # sep is no text literal
+
+
+def test_function_bindings_defaults_calls_and_constants(functions: Checkout) -> None:
+    from pytest_llmbench.official_function import Expr, literal, string_constants
+
+    fn = functions.file("f.py").function("build")
+    assert fn.subscript_bindings() == {"name": ("item", "name"), "size": ("item", 2)}
+    assert (fn.default("n"), fn.default("scale")) == (10, 0.5)
+    first, second = fn.calls("client.create")
+    assert literal(first["temperature"]) == 0.0
+    assert literal(first["model"]) == Expr("name")
+    assert literal(second["top_p"]) == Expr("scale if n else 1")
+    assert string_constants(fn.assigned("sep")) == [", ", " | ", "y"]
+    body = functions.file("f.py").function("Runner.run").assigned("body")
+    assert literal(body) == Expr("{'model': 'm', 'max_tokens': 5, 'prompt': prompt}")
+
+
+@pytest.mark.parametrize(
+    ("qualname", "call", "message"),
+    [
+        ("missing", None, "f.py: no function missing"),
+        ("Runner.stop", None, "f.py: no function Runner.stop"),
+        ("Runner", None, "f.py: Runner is not a function"),
+        ("formatted", "texts", "f.py: formatted: the placeholder {x} has a conversion"),
+        ("build", "default", "f.py: build: no parameter 'kind' with a default"),
+        ("build", "assigned", "f.py: build: no assignment to 'nothing'"),
+    ],
+)
+def test_function_errors_name_the_file_and_function(
+    functions: Checkout, qualname: str, call: str | None, message: str
+) -> None:
+    f = functions.file("f.py")
+    with pytest.raises(OfficialSourceError, match=re.escape(message)):
+        fn = f.function(qualname)
+        if call == "texts":
+            fn.texts()
+        elif call == "default":
+            fn.default("kind")
+        elif call == "assigned":
+            fn.assigned("nothing")

@@ -41,6 +41,9 @@ class Record:
     ms_status: str = "not applicable"
     condition: str | None = None
     error: bool = False
+    # The suite's wording, data and decoding all official (its provenance); rescored official
+    # outputs carry no provenance and count as comparable.
+    comparable: bool = True
 
 
 def _mean(values: list[float]) -> float | None:
@@ -55,6 +58,7 @@ def summarize(records: Iterable[Record], mode: str) -> dict[str, Any]:
     computed"; an unsolvable gold without ``UnsolvableQuery`` (T12) makes the official MS
     undefined (NaN upstream) and is excluded in ``strict``.
     """
+    records = list(records)
     values: dict[str, dict[str, list[float]]] = {}
     conditions: dict[str, Counter[str]] = {"level_2": Counter(), "level_3": Counter()}
     solvable: dict[str, list[float]] = {}
@@ -89,7 +93,7 @@ def summarize(records: Iterable[Record], mode: str) -> dict[str, Any]:
             ms_missing = True
     return {
         "mode": mode,
-        "comparable": mode == "official",
+        "comparable": mode == "official" and all(r.comparable for r in records),
         "subtasks": {s: _means(v, ms_missing) for s, v in values.items()},
         "groups": {
             g: _means(_merge(v for s, v in values.items() if SUBTASK_GROUP.get(s) == g), ms_missing)
@@ -144,6 +148,7 @@ def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
             continue
         score = next((s for s in row.get("scores") or [] if s.get("name") == "toolbh/level"), None)
         lang = str(meta.get("language", "en"))
+        comparable = bool((row.get("provenance") or {}).get("comparable"))
         for mode in MODES:
             detail = (score or {}).get("metadata", {}).get(mode)
             rec = Record(
@@ -156,6 +161,7 @@ def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
                 "not applicable" if detail is None else detail.get("ms_status", ""),
                 None if detail is None else detail.get("condition"),
                 error=detail is None,
+                comparable=comparable,
             )
             out.setdefault(lang, {}).setdefault(mode, []).append(rec)
     return out

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
 
 _LEVELS = ("level_1", "level_2", "level_3")
+RUNNERS = ("openai", "vllm")  # official.RUNNERS, named here so the parser needs no import
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -24,12 +26,27 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         required=True,
-        metavar="HF_REPO_OR_FILE",
-        help="dataset repo id (e.g. Joelzhang/ToolBeHonest), a test_<lang>.json file, or a folder",
+        metavar="SOURCE",
+        help="hf://Joelzhang/ToolBeHonest[@REVISION] (the Hub dataset, through huggingface_hub), "
+        "a test_<lang>.json file, or a folder holding them",
+    )
+    p.add_argument(
+        "--official-code",
+        metavar="PATH",
+        help="your checkout of github.com/ToolBeHonest/ToolBeHonest: the level instructions, "
+        "the message layout and the decoding parameters are read from it (official wording, "
+        "comparable with the paper); without it the suites use our own wording",
+    )
+    p.add_argument(
+        "--runner",
+        choices=tuple(RUNNERS),
+        default="openai",
+        help="with --official-code: whose decoding parameters to use, the official OpenAI "
+        "runner (default) or the vLLM one (open models)",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the suite files")
     p.add_argument("--lang", choices=("en", "zh", "all"), default="all", help="default: all")
-    p.add_argument("--revision", help="dataset revision (branch, tag or commit) to download")
+    p.add_argument("--revision", help="Hub revision (branch, tag or commit); or write @REVISION")
     p.add_argument("--endpoint", help="Hub endpoint (default: HF_ENDPOINT or huggingface.co)")
     p.add_argument("--cache-dir", help="huggingface_hub cache folder (default: HF_HOME's)")
     p.add_argument("--levels", nargs="+", choices=_LEVELS, default=list(_LEVELS), metavar="LEVEL")
@@ -38,7 +55,12 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write the solvable versions (opt-in, reported apart; spec §8)",
     )
-    p.add_argument("--prompt-variant", choices=("official", "corrected"), default="official")
+    p.add_argument(
+        "--prompt-variant",
+        choices=("official", "corrected"),
+        help="with --official-code: official (default) or corrected (the prompt defects fixed; "
+        "not comparable)",
+    )
     p.add_argument("--max-rows", type=int, metavar="N", help="first N rows of each subtask")
     p.add_argument(
         "--outputs",
@@ -47,11 +69,29 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _harness(args: argparse.Namespace) -> Any:
+    from .importer import OWN_HARNESS, Harness
+
+    if args.official_code is None:
+        if args.prompt_variant is not None or args.runner != "openai":
+            raise LLMBenchError("--prompt-variant and --runner need --official-code PATH")
+        return OWN_HARNESS
+    from .official import read
+    from .wording import corrected
+
+    official = read(args.official_code, args.runner)
+    wording = (
+        corrected(official.wording) if args.prompt_variant == "corrected" else official.wording
+    )
+    return Harness(wording, official.decoding, official.decoding_origin, official.license_text)
+
+
 def _run_import(args: argparse.Namespace) -> int:
     from .data import fetch, load_outputs
     from .importer import rescore_lines, write_jsonl, write_suites
 
     try:
+        harness = _harness(args)
         datasets = fetch(
             args.source,
             _languages(args.lang),
@@ -66,13 +106,17 @@ def _run_import(args: argparse.Namespace) -> int:
             out,
             levels=tuple(args.levels),
             variants=variants,
-            prompt_variant=args.prompt_variant,
+            harness=harness,
             max_rows=args.max_rows,
         )
         for ds in datasets:
             counts = ", ".join(f"{s} {len(r)}" for s, r in ds.by_subtask.items())
             print(f"{ds.path} ({ds.language}, sha256 {ds.sha256[:12]}): {counts}")
-        print(f"wrote {len(written)} suite file(s) under {out}")
+        w = harness.wording
+        print(
+            f"wrote {len(written)} suite file(s) under {out}; wording {w.variant}"
+            + (" (read from the checkout)" if w.source == "official" else " (not comparable)")
+        )
         if args.outputs:
             if len(datasets) != 1:
                 raise LLMBenchError("--outputs needs a single language (use --lang en or zh)")
@@ -137,7 +181,7 @@ def _run_rescore(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "import": Command(
-        "ToolBH: official data (a Hub dataset repo or a local file) -> suite files",
+        "ToolBH: official data (hf:// or a local file) -> suite files",
         _configure_import,
         _run_import,
     ),

@@ -1,8 +1,10 @@
 """The official ToolBH data: ``test_en.json`` / ``test_zh.json``, each one JSON array of rows.
 
-Read from a local file or folder, or downloaded from a Hugging Face dataset repo with
-huggingface_hub (imported lazily). Rows are grouped by ``subtask`` in file order, and outputs
-are joined to rows by position within their subtask, as the official code does (spec §2, T11).
+Read from a local file or folder, or downloaded from the Hugging Face dataset
+``hf://Joelzhang/ToolBeHonest[@revision]`` through ``hubsource`` (huggingface_hub, imported
+lazily); each dataset keeps its data provenance (file hash; the Hub commit). Rows are grouped
+by ``subtask`` in file order, and outputs are joined to rows by position within their subtask,
+as the official code does (spec §2, T11).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.errors import LLMBenchError
+from pytest_llmbench.hubsource import HubRef, is_hub_source
+from pytest_llmbench.hubsource import fetch as hub_fetch
+from pytest_llmbench.hubsource import parse as hub_parse
+from pytest_llmbench.provenance import FileDigest, Origin
 
 from .parse import SUBTASK_GROUP, check_row
 
@@ -33,6 +39,7 @@ class Dataset:
     path: Path
     sha256: str
     rows: list[dict[str, Any]]
+    origin: Origin
     by_subtask: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -44,7 +51,7 @@ def language_of(path: Path) -> str:
     return "zh" if re.search(r"(^|[_.-])zh([_.-]|$)", path.stem) else "en"
 
 
-def load_file(path: Path, language: str | None = None) -> Dataset:
+def load_file(path: Path, language: str | None = None, origin: Origin | None = None) -> Dataset:
     """Parse and check one official file; errors name the file and the row index."""
     try:
         raw = path.read_bytes()
@@ -62,7 +69,9 @@ def load_file(path: Path, language: str | None = None) -> Dataset:
             known = ", ".join(SUBTASK_GROUP)
             raise DataError(f"{path}: row {i}: unknown subtask {row['subtask']!r} ({known})")
     sha = hashlib.sha256(raw).hexdigest()
-    return Dataset(language or language_of(path), path, sha, rows)
+    if origin is None:  # a local copy: its name and hash (a file name, never a full path)
+        origin = Origin("official", location=path.name, files=(FileDigest(path.name, sha),))
+    return Dataset(language or language_of(path), path, sha, rows, origin)
 
 
 def fetch(
@@ -73,9 +82,23 @@ def fetch(
     endpoint: str | None = None,
     cache_dir: str | None = None,
 ) -> list[Dataset]:
-    """``source``: a local JSON file, a folder holding ``test_<lang>.json``, or a dataset repo id
-    (downloaded through huggingface_hub, which keeps its own cache: HF_HOME or ``cache_dir``)."""
+    """``source``: a local JSON file, a folder holding ``test_<lang>.json``, or the dataset on
+    the Hub: ``hf://owner/name[@revision]`` (or a bare ``owner/name`` with ``revision``),
+    downloaded through huggingface_hub and its cache (``hubsource``)."""
     path = Path(source)
+    if is_hub_source(source) or (not path.exists() and _REPO_ID.match(source)):
+        ref = hub_parse(source) if is_hub_source(source) else HubRef(source, revision)
+        if revision and ref.revision and revision != ref.revision:
+            raise DataError(f"--revision {revision} contradicts {source}")
+        ref = HubRef(ref.repo_id, ref.revision or revision)
+        names = [FILES[lang] for lang in languages]
+        snap = hub_fetch(ref, names, required=names, endpoint=endpoint, cache_dir=cache_dir)
+        return [
+            load_file(snap.path(FILES[lang]), lang, snap.origin([FILES[lang]]))
+            for lang in languages
+        ]
+    if revision:
+        raise DataError(f"--revision applies to a Hub dataset, not to the local {source}")
     if path.is_file():
         lang = languages[0] if len(languages) == 1 else None
         return [load_file(path, lang)]
@@ -86,37 +109,12 @@ def fetch(
             if (path / FILES[lang]).is_file()
         ]
         if not found:
-            names = ", ".join(FILES[lang] for lang in languages)
-            raise DataError(f"{path}: none of {names} found")
+            names_ = ", ".join(FILES[lang] for lang in languages)
+            raise DataError(f"{path}: none of {names_} found")
         return found
-    if not _REPO_ID.match(source):
-        raise DataError(f"--source {source!r}: no such file or folder, and not a dataset repo id")
-    return [
-        load_file(_download(source, FILES[lang], revision, endpoint, cache_dir), lang)
-        for lang in languages
-    ]
-
-
-def _download(
-    repo_id: str, filename: str, revision: str | None, endpoint: str | None, cache_dir: str | None
-) -> Path:
-    from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
-
-    try:
-        return Path(
-            hf_hub_download(
-                repo_id,
-                filename,
-                repo_type="dataset",
-                revision=revision,
-                endpoint=endpoint,
-                cache_dir=cache_dir,
-            )
-        )
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot download {filename} from dataset {repo_id}: {first}") from None
+    raise DataError(
+        f"--source {source!r}: no such file or folder, and not hf://owner/name[@revision]"
+    )
 
 
 def load_outputs(path: Path) -> dict[str, Any]:

@@ -5,16 +5,23 @@ in ``metadata.item`` (YAML anchors keep one copy per row) so results rows carry 
 official aggregate needs. The subtask's solvable toolsets go once into the scorer arguments:
 they form the pool of the Level-3 matching score. Reference replies (the gold plan, and wrong
 answers) let ``--llm-model=llmbench/reference`` / ``violate`` check the imported files.
+
+The wording and the decoding parameters are a ``Harness``: the official one read from the
+user's checkout (``official.py``), or our own. Each suite's ``provenance`` records both and the
+data's origin; the folder holds the user's data, so it may hold the official wording too.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pytest_llmbench.provenance import Origin, Provenance
 
 from .data import Dataset
 from .levels import score_both
@@ -24,9 +31,32 @@ from .parse import (
     gold_plan,
     tool_descriptions,
 )
-from .prompts import MIT_LICENSE, render
+from .wording import OWN, Wording
 
 _SHORT = {"level_1": "l1", "level_2": "l2", "level_3": "l3"}
+LICENSE_FILE = "LICENSE-ToolBeHonest.txt"
+# Written when no checkout supplies the licence text itself.
+_NOTICE = """The ToolBeHonest data in these suites is distributed under the MIT licence,
+Copyright (c) 2024 Yuxiang Zhang. The full licence text is the LICENSE file of
+https://github.com/ToolBeHonest/ToolBeHonest (import with --official-code to copy it here).
+"""
+
+
+@dataclass(frozen=True)
+class Harness:
+    """What the importer adds to the data: the wording and the decoding parameters."""
+
+    wording: Wording
+    params: Mapping[str, object]
+    decoding: Origin
+    license_text: str | None = None
+
+
+OWN_HARNESS = Harness(
+    OWN,
+    {"temperature": 0.0, "max_tokens": 2048},
+    Origin("own", note="temperature 0, max_tokens 2048, not read from a checkout"),
+)
 
 
 def references(row: dict[str, Any], level: str, variant: str) -> dict[str, list[str]] | None:
@@ -71,9 +101,10 @@ def suite_document(
     *,
     levels: Sequence[str],
     variants: Sequence[str],
-    prompt_variant: str,
+    harness: Harness = OWN_HARNESS,
 ) -> dict[str, Any]:
     group = SUBTASK_GROUP[subtask]
+    wording = harness.wording
     scenarios = []
     for pos, row in enumerate(rows):
         for variant in variants:
@@ -81,7 +112,7 @@ def suite_document(
                 suffix = "" if variant == "unsolvable" else "-solvable"
                 sc: dict[str, Any] = {
                     "id": f"{subtask}-{pos:03d}-{_SHORT[level]}{suffix}",
-                    "user": render(row, level, variant, ds.language, prompt_variant),
+                    "user": wording.render(row, level, variant, ds.language),
                     "tags": [level, variant],
                     "metadata": {
                         "level": level,
@@ -104,9 +135,12 @@ def suite_document(
         ),
         "source": f"ToolBeHonest official data, {ds.path.name} sha256 {ds.sha256}",
         "citation": "Zhang et al., ToolBeHonest, EMNLP 2024 (arXiv 2406.20015)",
-        "license": "MIT (c) 2024 Yuxiang Zhang; see LICENSE-ToolBeHonest.txt",
+        "license": f"MIT (c) 2024 Yuxiang Zhang; see {LICENSE_FILE}",
+        "provenance": Provenance(
+            wording=wording.origin, data=ds.origin, decoding=harness.decoding, benchmark="toolbh"
+        ).to_json(),
         "defaults": {
-            "params": {"temperature": 0, "max_tokens": 2048},
+            "params": dict(harness.params),
             "tags": ["toolbh", group.lower()],
             "metadata": {
                 "benchmark": "toolbh",
@@ -115,7 +149,8 @@ def suite_document(
                 "subtask": subtask,
                 "group": group,
                 "dataset_sha256": ds.sha256,
-                "prompt_variant": prompt_variant,
+                "prompt_variant": wording.variant,
+                "wording": wording.source,
             },
             "expect": [
                 {
@@ -151,12 +186,12 @@ def write_suites(
     *,
     levels: tuple[str, ...] = ("level_1", "level_2", "level_3"),
     variants: tuple[str, ...] = ("unsolvable",),
-    prompt_variant: str = "official",
+    harness: Harness = OWN_HARNESS,
     max_rows: int | None = None,
 ) -> list[Path]:
     written = []
     out.mkdir(parents=True, exist_ok=True)
-    (out / "LICENSE-ToolBeHonest.txt").write_text(MIT_LICENSE, encoding="utf-8")
+    (out / LICENSE_FILE).write_text(harness.license_text or _NOTICE, encoding="utf-8")
     for ds in datasets:
         folder = out / ds.language
         folder.mkdir(exist_ok=True)
@@ -167,7 +202,7 @@ def write_suites(
                 rows[:max_rows] if max_rows else rows,
                 levels=levels,
                 variants=variants,
-                prompt_variant=prompt_variant,
+                harness=harness,
             )
             path = folder / f"toolbh_{ds.language}_{subtask}.llmbench.yaml"
             text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

@@ -18,6 +18,7 @@ from .parse import (
     l1_answer,
     l2_plan,
     l3_steps,
+    parse_toolset,
     provided_names,
     subgoal_description,
     tool_descriptions,
@@ -191,6 +192,8 @@ def _matching(
             flags.append(f"data_error: no solvable tool description for position {i}")
             out.append(0.0)
             continue
+        if target == UQ and UQ not in dict(parse_toolset(row["tools"], mode)):
+            flags.append(f"data_error: the solvable plan has {UQ} at position {i}")
         text = descriptions[target]
         sim = cosine(query, pool.embed(subgoal_description(text) if mode == "official" else text))
         out.append(min(1.0, max(0.0, sim)) if mode == "strict" else sim)  # T7: clamp in strict

@@ -14,7 +14,11 @@ from typing import Any
 
 UQ = "UnsolvableQuery"
 UQ_TYPO = "UnsovlableQuery"  # the spelling of the official L3 prompt's example (quirk T5)
-UQ_DESCRIPTION = "Used to determine that the Query or Subgoal can not be completed"
+# The official scorer starts its name -> description map with a fixed description of its own
+# for UnsolvableQuery; ours is worded for this project. It is only ever read when a row's
+# solvable gold plan itself holds UnsolvableQuery at an unsolvable step and the toolset text
+# does not describe it (a malformed row: ``levels._matching`` flags it).
+UQ_DESCRIPTION = "Marks a step, or the whole task, that no provided tool can carry out."
 LEVELS = ("level_1", "level_2", "level_3")
 VARIANTS = ("solvable", "unsolvable")
 SUBTASK_GROUP = {

@@ -1,0 +1,233 @@
+"""Static reading of one function of an official checkout: the texts it builds, its literals.
+
+Some official wording is not a module constant but the body of a function: ToolBH's user
+message is an f-string per level in ``_process_task_infer``, SysBench's judge prompt is built by
+``get_eval_pattern`` from f-strings added one after another, and decoding parameters are
+keyword literals of an API call. ``FunctionSource`` exposes those shapes (again with ``ast``
+only, nothing executed): each text assignment as literal pieces and ``Slot`` placeholders named
+by their source expression, simple ``name = base["key"]`` bindings, parameter defaults, and the
+keywords of a call. The family code decides what each slot means and rejects anything it does
+not recognise, naming the file and the function.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_llmbench.official_source import OfficialFile
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A ``{placeholder}`` of an f-string, by its expression as ``ast.unparse`` writes it."""
+
+    expr: str
+
+
+Part = str | Slot
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A value that is not a literal, kept as its source text (for messages and shape checks)."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class TextBuild:
+    """``target = <text>`` or ``target += <text>`` in the function, where the text is an
+    f-string or a plain string literal (implicit concatenation included)."""
+
+    target: str
+    augmented: bool
+    parts: tuple[Part, ...]
+    branch: str | None  # the innermost enclosing ``if`` test, as source
+    loop: str | None  # the innermost enclosing ``for`` target and iterable, as source
+    line: int
+
+    @property
+    def slots(self) -> list[str]:
+        return [p.expr for p in self.parts if isinstance(p, Slot)]
+
+
+def literal(node: ast.expr) -> Any:
+    """The value of a literal expression, else an ``Expr`` holding its source."""
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return Expr(ast.unparse(node))
+
+
+def _walk(
+    body: list[ast.stmt], branch: str | None, loop: str | None
+) -> Iterator[tuple[ast.stmt, str | None, str | None]]:
+    """Statements in source order with their innermost ``if`` test and ``for`` header."""
+    for stmt in body:
+        yield stmt, branch, loop
+        if isinstance(stmt, ast.If):
+            test = ast.unparse(stmt.test)
+            yield from _walk(stmt.body, test, loop)
+            yield from _walk(stmt.orelse, f"not ({test})", loop)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            header = (
+                f"{ast.unparse(stmt.target)} in {ast.unparse(stmt.iter)}"
+                if isinstance(stmt, ast.For)
+                else ast.unparse(stmt.test)
+            )
+            yield from _walk(stmt.body, branch, header)
+            yield from _walk(stmt.orelse, branch, loop)
+        elif isinstance(stmt, (ast.With, ast.Try)):
+            yield from _walk(stmt.body, branch, loop)
+            if isinstance(stmt, ast.Try):
+                for handler in stmt.handlers:
+                    yield from _walk(handler.body, branch, loop)
+                yield from _walk(stmt.orelse, branch, loop)
+                yield from _walk(stmt.finalbody, branch, loop)
+
+
+class FunctionSource:
+    """One function (``name`` or ``Class.method``) of an ``OfficialFile``."""
+
+    def __init__(self, file: OfficialFile, qualname: str) -> None:
+        from pytest_llmbench.official_source import OfficialSourceError
+
+        self.file, self.qualname = file, qualname
+        scope: list[ast.stmt] = file.tree.body
+        node: ast.AST | None = None
+        for name in qualname.split("."):
+            node = next(
+                (
+                    n
+                    for n in scope
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                    and n.name == name
+                ),
+                None,
+            )
+            if node is None:
+                raise OfficialSourceError(
+                    f"{file.relpath}: no function {qualname} (has the upstream file changed?)"
+                )
+            scope = node.body  # type: ignore[attr-defined]
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            raise OfficialSourceError(f"{file.relpath}: {qualname} is not a function")
+        self.node = node
+
+    def error(self, what: str) -> Exception:
+        """An ``OfficialSourceError`` naming the file and the function."""
+        from pytest_llmbench.official_source import OfficialSourceError
+
+        return OfficialSourceError(
+            f"{self.file.relpath}: {self.qualname}: {what} (has the upstream file changed?)"
+        )
+
+    def _statements(self) -> Iterator[tuple[ast.stmt, str | None, str | None]]:
+        return _walk(self.node.body, None, None)
+
+    def texts(self, target: str | None = None) -> list[TextBuild]:
+        """Every text assignment (of ``target`` only, when given), in source order."""
+        out = []
+        for stmt, branch, loop in self._statements():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                name_node, value, augmented = stmt.targets[0], stmt.value, False
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+                name_node, value, augmented = stmt.target, stmt.value, True
+            else:
+                continue
+            if not isinstance(name_node, ast.Name) or (target and name_node.id != target):
+                continue
+            parts = self._parts(value)
+            if parts is None:
+                continue
+            out.append(TextBuild(name_node.id, augmented, parts, branch, loop, stmt.lineno))
+        return out
+
+    def _parts(self, value: ast.expr) -> tuple[Part, ...] | None:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return (value.value,)
+        if not isinstance(value, ast.JoinedStr):
+            return None
+        parts: list[Part] = []
+        for piece in value.values:
+            if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+                parts.append(piece.value)
+            elif isinstance(piece, ast.FormattedValue):
+                if piece.conversion != -1 or piece.format_spec is not None:
+                    raise self.error(
+                        f"the placeholder {{{ast.unparse(piece.value)}}} has a conversion or a "
+                        "format spec"
+                    )
+                parts.append(Slot(ast.unparse(piece.value)))
+            else:  # pragma: no cover - JoinedStr holds nothing else
+                raise self.error(f"unexpected f-string piece {type(piece).__name__}")
+        return tuple(parts)
+
+    def subscript_bindings(self) -> dict[str, tuple[str, Any]]:
+        """``name = base[literal]`` statements: ``{name: (base, literal)}`` (last one wins)."""
+        out: dict[str, tuple[str, Any]] = {}
+        for stmt, _, _ in self._statements():
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Subscript)
+                and isinstance(stmt.value.value, ast.Name)
+            ):
+                key = literal(stmt.value.slice)
+                if not isinstance(key, Expr):
+                    out[stmt.targets[0].id] = (stmt.value.value.id, key)
+        return out
+
+    def default(self, param: str) -> Any:
+        """The literal default of a parameter (``Expr`` when it is not a literal)."""
+        args = self.node.args
+        positional = [*args.posonlyargs, *args.args]
+        with_default = positional[len(positional) - len(args.defaults) :]
+        pairs = list(zip(with_default, args.defaults, strict=True))
+        pairs += [
+            (a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None
+        ]
+        for arg, value in pairs:
+            if arg.arg == param:
+                return literal(value)
+        raise self.error(f"no parameter {param!r} with a default")
+
+    def calls(self, callee: str) -> list[dict[str, ast.expr]]:
+        """The keyword arguments of every call to ``callee`` (its source, e.g.
+        ``self.client.chat.completions.create``), in source order."""
+        found = []
+        for node in ast.walk(self.node):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == callee:
+                keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
+                found.append((node.lineno, node.col_offset, keywords))
+        return [kw for _, _, kw in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def assigned(self, target: str) -> ast.expr:
+        """The expression last assigned to ``target`` (a plain ``=``)."""
+        value: ast.expr | None = None
+        for stmt, _, _ in self._statements():
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id == target
+            ):
+                value = stmt.value
+        if value is None:
+            raise self.error(f"no assignment to {target!r}")
+        return value
+
+
+def string_constants(node: ast.AST) -> list[str]:
+    """Every string literal inside ``node``, in source order (for checking a small shape)."""
+    found = [
+        (n.lineno, n.col_offset, n.value)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    return [v for _, _, v in sorted(found, key=lambda f: (f[0], f[1]))]
