@@ -22,6 +22,7 @@ from pytest_llmbench.outcome import SampleResult
 from pytest_llmbench.scenario import Scenario, ScorerRef
 from pytest_llmbench.scoring.api import (
     Judge,
+    JudgeReply,
     Level,
     Message,
     Score,
@@ -69,9 +70,9 @@ class EngineJudge:
     def model(self) -> str:
         return self.spec.name
 
-    async def __call__(
+    async def reply(
         self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
-    ) -> str:
+    ) -> JudgeReply:
         # ``sample=attempt``: a deliberate re-ask is a distinct (cached) request.
         request = ChatRequest(
             model=self.spec,
@@ -79,7 +80,13 @@ class EngineJudge:
             params={"temperature": temperature},
             sample=attempt,
         )
-        return (await self.call(request)).content or ""
+        response = await self.call(request)
+        return JudgeReply(response.content or "", response.finish_reason)
+
+    async def __call__(
+        self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
+    ) -> str:
+        return (await self.reply(messages, temperature=temperature, attempt=attempt)).text
 
 
 async def _score(

@@ -10,6 +10,7 @@ an importer prints it and exits 2.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +99,9 @@ def fetch(
     cache_dir: str | Path | None = None,
 ) -> HubSnapshot:
     """Download the files matching ``patterns`` (glob, relative to the repo root) of ``ref``;
-    each name in ``required`` must be among them."""
+    each name in ``required`` must be among them. ``HF_ENDPOINT`` is read now, not only when
+    huggingface_hub was first imported, so it always applies."""
+    endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         EntryNotFoundError,

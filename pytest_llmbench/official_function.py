@@ -55,6 +55,15 @@ class TextBuild:
         return [p.expr for p in self.parts if isinstance(p, Slot)]
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """One call: its positional arguments and keywords, as expressions."""
+
+    args: tuple[ast.expr, ...]
+    keywords: dict[str, ast.expr]
+    line: int
+
+
 def literal(node: ast.expr) -> Any:
     """The value of a literal expression, else an ``Expr`` holding its source."""
     try:
@@ -197,15 +206,16 @@ class FunctionSource:
                 return literal(value)
         raise self.error(f"no parameter {param!r} with a default")
 
-    def calls(self, callee: str) -> list[dict[str, ast.expr]]:
-        """The keyword arguments of every call to ``callee`` (its source, e.g.
-        ``self.client.chat.completions.create``), in source order."""
+    def calls(self, callee: str) -> list[CallSite]:
+        """Every call to ``callee`` (its source, e.g. ``self.client.chat.completions.create``),
+        in source order."""
         found = []
         for node in ast.walk(self.node):
             if isinstance(node, ast.Call) and ast.unparse(node.func) == callee:
                 keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
-                found.append((node.lineno, node.col_offset, keywords))
-        return [kw for _, _, kw in sorted(found, key=lambda f: (f[0], f[1]))]
+                site = CallSite(tuple(node.args), keywords, node.lineno)
+                found.append((node.lineno, node.col_offset, site))
+        return [site for _, _, site in sorted(found, key=lambda f: (f[0], f[1]))]
 
     def assigned(self, target: str) -> ast.expr:
         """The expression last assigned to ``target`` (a plain ``=``)."""
@@ -231,3 +241,20 @@ def string_constants(node: ast.AST) -> list[str]:
         if isinstance(n, ast.Constant) and isinstance(n.value, str)
     ]
     return [v for _, _, v in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def one_user_message(node: ast.expr) -> bool:
+    """``[{"role": "user", "content": <a variable>}]``: a chat request of one user message."""
+    if not (isinstance(node, ast.List) and len(node.elts) == 1):
+        return False
+    msg = node.elts[0]
+    if not isinstance(msg, ast.Dict) or any(k is None for k in msg.keys):
+        return False
+    pairs = {literal(k): v for k, v in zip(msg.keys, msg.values, strict=True) if k is not None}
+    role = pairs.get("role")
+    return (
+        set(pairs) == {"role", "content"}
+        and isinstance(role, ast.Constant)
+        and role.value == "user"
+        and isinstance(pairs["content"], ast.Name)
+    )

@@ -18,13 +18,22 @@ from typing import Any
 
 from pytest_llmbench.errors import InfrastructureError
 from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
-from pytest_llmbench.families.sysbench.judge import YES, ChecklistLine, JudgeOutcome, ask
+from pytest_llmbench.families.sysbench.judge import (
+    YES,
+    ChecklistLine,
+    JudgeOutcome,
+    Protocol,
+    ask,
+    official_protocol,
+    own_protocol,
+)
+from pytest_llmbench.families.sysbench.judge_official import OfficialJudge
 from pytest_llmbench.scoring.api import Score, ScorerContext, scorer
 
 from ._match import check_count, quote, truncate
 from ._sysbench_checks import CheckFn, build_all
 
-_ITEM_KEYS = {"id", "type", "text", "check", "method"}
+_ITEM_KEYS = {"id", "type", "text", "check", "method", "key"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,7 @@ def _score(
     alignment: str,
     program: dict[str, tuple[str, list[str]]],
     judged: JudgeOutcome | None,
+    wording: str = "own",
 ) -> Score:
     rows = _verdicts(items, program, judged)
     modes = {
@@ -124,6 +134,7 @@ def _score(
     if judged is not None and ctx.judge is not None:
         meta["judge"] = {
             "model": ctx.judge.model,
+            "wording": wording,
             "attempts": len(judged.answers),
             "answers": judged.answers,
             "reasoning": judged.reasoning,
@@ -135,11 +146,16 @@ def _score(
 
 @scorer("sysbench/checklist")
 def checklist(
-    criteria: list[dict[str, Any]], alignment: str = "align", judge_tries: int = 10
+    criteria: list[dict[str, Any]],
+    alignment: str = "align",
+    judge_tries: int = 10,
+    judge: dict[str, Any] | None = None,
 ) -> Any:
     """One turn's SysBench checklist; ``alignment`` is ``align`` or ``misalign`` (whether the
     user request agrees with the system message). ``judge_tries``: judge answers to try
-    before the dialogue becomes an error."""
+    before the dialogue becomes an error. ``judge``: the official judge (its prompt, read from
+    the user's checkout by ``llmbench import sysbench --official-code``, and its schedule);
+    without it the judge uses our own wording."""
     if not isinstance(criteria, list):
         raise TypeError("criteria must be a list of constraints")
     items = tuple(_item(raw, i) for i, raw in enumerate(criteria))
@@ -152,12 +168,23 @@ def checklist(
     tries = check_count(judge_tries, "judge_tries")
     if tries < 1:
         raise ValueError("judge_tries must be at least 1")
-    lines = [ChecklistLine(it.id, it.text, it.type_label) for it in items]
+    protocol: Protocol = own_protocol(tries)
+    if judge is not None:
+        if judge_tries != 10:
+            raise ValueError("judge_tries does not apply to the official judge (its schedule does)")
+        protocol = official_protocol(OfficialJudge.from_args(judge))
+    # The judge sees each constraint's text as written (upstream does not trim it).
+    lines = [
+        ChecklistLine(
+            it.id, str(raw["text"]), it.type_label, str(raw["key"]) if "key" in raw else None
+        )
+        for it, raw in zip(items, criteria, strict=True)
+    ]
 
     async def with_judge(ctx: ScorerContext, program: dict[str, tuple[str, list[str]]]) -> Score:
         assert ctx.judge is not None
-        judged = await ask(ctx.judge, ctx.messages, lines, tries)
-        return _score(ctx, items, align, program, judged)
+        judged = await ask(ctx.judge, ctx.messages, lines, protocol=protocol)
+        return _score(ctx, items, align, program, judged, protocol.name)
 
     def score(ctx: ScorerContext) -> Score | Awaitable[Score]:
         program = {it.id: it.run(ctx.reply) for it in items if it.checks}

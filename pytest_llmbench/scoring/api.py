@@ -89,12 +89,23 @@ class Score:
         return out
 
 
+@dataclass(frozen=True)
+class JudgeReply:
+    """A judge answer with the reason it ended: ``"stop"`` when complete; ``"length"`` (cut at
+    the token limit) or another reason means the text is not a whole answer."""
+
+    text: str
+    finish_reason: str | None = None
+
+
 class Judge(Protocol):
     """The run's judge model (``--llm-judge-model``), for scorers no program can decide.
 
     Each ask is an ordinary engine call, so the response cache, concurrency limits and network
     retries apply. ``attempt`` is part of the cache key: a scorer that re-asks after an unusable
     answer passes a new ``attempt`` so it gets a fresh answer, and a rerun replays the same ones.
+    ``reply`` also gives the answer's ``finish_reason``, so a truncated answer is re-asked
+    rather than parsed; calling the judge gives the text alone.
     """
 
     @property
@@ -103,6 +114,10 @@ class Judge(Protocol):
     async def __call__(
         self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
     ) -> str: ...
+
+    async def reply(
+        self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
+    ) -> JudgeReply: ...
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pytest_llmbench.families.sysbench.judge import (
     label,
     parse_verdicts,
 )
-from pytest_llmbench.scoring.api import Message
+from pytest_llmbench.scoring.api import JudgeReply, Message
 
 CHECKLIST = [
     ChecklistLine("1", "以“收到”开头", "格式约束"),
@@ -122,7 +122,9 @@ def test_labels(raw: Any, want: str) -> None:
 
 
 class ScriptedJudge:
-    def __init__(self, *answers: str | BaseException) -> None:
+    """Answers in order (the last one repeats); a plain text finishes with ``stop``."""
+
+    def __init__(self, *answers: str | JudgeReply | BaseException) -> None:
         self.answers = list(answers)
         self.calls: list[tuple[float, int]] = []
         self.requests: list[Sequence[Mapping[str, Any]]] = []
@@ -131,15 +133,20 @@ class ScriptedJudge:
     def model(self) -> str:
         return "openai/judge"
 
+    async def reply(
+        self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
+    ) -> JudgeReply:
+        self.calls.append((temperature, attempt))
+        self.requests.append(messages)
+        answer = self.answers[min(len(self.calls) - 1, len(self.answers) - 1)]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer if isinstance(answer, JudgeReply) else JudgeReply(answer, "stop")
+
     async def __call__(
         self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0, attempt: int = 0
     ) -> str:
-        self.calls.append((temperature, attempt))
-        self.requests.append(messages)
-        answer = self.answers[min(attempt, len(self.answers) - 1)]
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
+        return (await self.reply(messages, temperature=temperature, attempt=attempt)).text
 
 
 def test_ask_retries_unusable_answers_then_returns_all_raw_answers() -> None:
@@ -167,3 +174,27 @@ def test_ask_lets_infrastructure_errors_through() -> None:
     with pytest.raises(InfrastructureError, match="unreachable"):
         asyncio.run(ask(judge, CONVERSATION, CHECKLIST, tries=3))
     assert len(judge.calls) == 1
+
+
+def test_an_answer_cut_short_is_re_asked_never_parsed() -> None:
+    good = json.dumps(GOOD, ensure_ascii=False)
+    # A cut answer may even hold a parsable object: it must not be read.
+    cut = JudgeReply('{"评判理由": "x", "评判结果": {"1": "是", "2": "是"}}', "length")
+    judge = ScriptedJudge(cut, JudgeReply("", "content_filter"), good)
+    outcome = asyncio.run(ask(judge, CONVERSATION, CHECKLIST))
+    assert outcome.verdicts == {"1": "yes", "2": "no"}
+    assert judge.calls == [(0.0, 0), (0.0, 1), (0.0, 2)]  # same temperature, new attempts
+    assert outcome.problems == [
+        "finish_reason 'length': re-asked, not parsed",
+        "finish_reason 'content_filter': re-asked, not parsed",
+    ]
+    # Our own wording trusts a backend that reports no finish reason.
+    quiet = ScriptedJudge(JudgeReply(good, None))
+    assert asyncio.run(ask(quiet, CONVERSATION, CHECKLIST)).verdicts == {"1": "yes", "2": "no"}
+
+
+def test_a_judge_that_never_finishes_is_an_error() -> None:
+    judge = ScriptedJudge(JudgeReply("{", "length"))
+    with pytest.raises(JudgeFailed, match="10 answers in a row did not finish with 'stop'"):
+        asyncio.run(ask(judge, CONVERSATION, CHECKLIST))
+    assert len(judge.calls) == 10 and {t for t, _ in judge.calls} == {0.0}

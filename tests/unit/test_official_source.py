@@ -172,9 +172,10 @@ def test_function_bindings_defaults_calls_and_constants(functions: Checkout) -> 
     assert fn.subscript_bindings() == {"name": ("item", "name"), "size": ("item", 2)}
     assert (fn.default("n"), fn.default("scale")) == (10, 0.5)
     first, second = fn.calls("client.create")
-    assert literal(first["temperature"]) == 0.0
-    assert literal(first["model"]) == Expr("name")
-    assert literal(second["top_p"]) == Expr("scale if n else 1")
+    assert literal(first.keywords["temperature"]) == 0.0
+    assert literal(first.keywords["model"]) == Expr("name")
+    assert literal(second.keywords["top_p"]) == Expr("scale if n else 1")
+    assert first.args == () and second.line == first.line + 1
     assert string_constants(fn.assigned("sep")) == [", ", " | ", "y"]
     body = functions.file("f.py").function("Runner.run").assigned("body")
     assert literal(body) == Expr("{'model': 'm', 'max_tokens': 5, 'prompt': prompt}")

@@ -1,21 +1,32 @@
-"""``llmbench import sysbench --source FILE --out DIR``."""
+"""``llmbench import sysbench --source FILE|hf://... --out DIR [--official-code PATH]``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
+from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
+
+HF_FILE = "system_benchmark_eval_datas.json"  # the one file of the Hub dataset
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--source",
         required=True,
-        type=Path,
-        metavar="FILE",
-        help="the official datas/system_benchmark_eval_datas.json you obtained",
+        metavar="SOURCE",
+        help="the official datas/system_benchmark_eval_datas.json you obtained, or "
+        "hf://PKU-Baichuan-MLSystemLab/SysBench[@REVISION] (through huggingface_hub)",
+    )
+    p.add_argument(
+        "--official-code",
+        metavar="PATH",
+        help="your checkout of github.com/PKU-Baichuan-MLSystemLab/SysBench: the judge prompt "
+        "and its retry/temperature schedule are read from it (official judge, comparable "
+        "with the paper); without it the judge uses our own wording",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for suite files")
     p.add_argument(
@@ -37,7 +48,24 @@ def _run(args: argparse.Namespace) -> int:
         print("llmbench import sysbench: --chunk must be at least 1", file=sys.stderr)
         return 2
     try:
-        report = import_file(args.source, args.out, args.history, args.chunk)
+        path, label, data = _data(args.source)
+        judge, provenance = _judge(args, data)
+    except LLMBenchError as exc:
+        print(f"llmbench import sysbench: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the local data file (as when the import reads it)
+        print(f"llmbench import sysbench: {exc}", file=sys.stderr)
+        return 1
+    try:
+        report = import_file(
+            path,
+            args.out,
+            args.history,
+            args.chunk,
+            judge=judge,
+            provenance=provenance,
+            label=label,
+        )
     except (OSError, ImportError_) as exc:
         print(f"llmbench import sysbench: {exc}", file=sys.stderr)
         return 1
@@ -58,7 +86,42 @@ def _run(args: argparse.Namespace) -> int:
         print(f"warning: {w}", file=sys.stderr)
     if c["judge"]:
         print(f"note: {c['judge']} constraint(s) need --llm-judge-model to be scored")
+    wording = "official (read from the checkout)" if judge else "our own (not comparable)"
+    print(f"judge wording: {wording}")
     return 0
+
+
+def _data(source: str) -> tuple[Path, str, Any]:
+    """The local data file, how the suites name it, and its data ``Origin``."""
+    from pytest_llmbench.hubsource import fetch, is_hub_source, parse
+    from pytest_llmbench.provenance import FileDigest, Origin, sha256_file
+
+    if is_hub_source(source):
+        snap = fetch(parse(source), [HF_FILE], required=[HF_FILE])
+        label = f"{snap.ref.address}@{snap.commit}" if snap.commit else str(snap.ref)
+        return snap.path(HF_FILE), label, snap.origin([HF_FILE])
+    path = Path(source)
+    digest = FileDigest(path.name, sha256_file(path))
+    return path, path.name, Origin("official", location=path.name, files=(digest,))
+
+
+def _judge(args: argparse.Namespace, data: Any) -> tuple[dict[str, Any] | None, Any]:
+    """The official judge's scorer argument (or ``None``: our own) and the suites' provenance."""
+    from pytest_llmbench.provenance import Origin, Provenance
+
+    if args.official_code is None:
+        own = Origin("own", note="the judge prompt and schedule written for pytest-llmbench")
+        decoding = Origin(
+            "own", note="no generation parameters for the model under test; our judge schedule"
+        )
+        return None, Provenance(wording=own, data=data, decoding=decoding, benchmark="sysbench")
+    from pytest_llmbench.families.sysbench.official import read
+
+    official = read(args.official_code, args.history)
+    provenance = Provenance(
+        wording=official.wording, data=data, decoding=official.decoding, benchmark="sysbench"
+    )
+    return official.judge.to_args(), provenance
 
 
 COMMANDS = {

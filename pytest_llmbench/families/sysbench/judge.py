@@ -1,24 +1,33 @@
-"""The SysBench judge: our own prompt following the upstream checklist protocol (spec §6.1),
-a JSON parser that never evaluates code, and the retry loop.
+"""The SysBench judge: the retry loop, and our own wording of the upstream checklist protocol
+(spec §6.1) with a JSON parser that never evaluates code.
 
 One judge call per turn. The judge sees the system message, the earlier rounds with the
 evaluated model's own replies (or the reference replies when the scenario prefills them), the
 current user message and reply, and the checklist as ``<id>. <text> | <type>`` lines. It answers
 ``{"评判理由": "...", "评判结果": {"1": "是", "2": "否"}}``. A try fails when the answer cannot be
-parsed or names other item ids; after ``tries`` failures (upstream: 10, temperature 0 for
-tries 1-5 and 0.5 for 6-10) the dialogue is an error, never a failure of the model.
+parsed or names other item ids; after the last try (upstream: 10, temperature 0 for tries 1-5
+and 0.5 for 6-10) the dialogue is an error, never a failure of the model.
+
+A ``Protocol`` says how: ``own_protocol`` (this wording, our parser) or ``official_protocol``
+(upstream's prompt read from the user's checkout and its acceptance rules:
+``judge_official.py``). Either way an answer that did not finish with ``stop`` (cut at the
+token limit, filtered) is re-asked at the same temperature, never parsed: in official mode any
+reason but ``stop`` (upstream asserts it), in our own mode a reported one (a backend that
+reports none is trusted).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_llmbench.errors import InfrastructureError
-from pytest_llmbench.scoring.api import Judge, Message
+from pytest_llmbench.scoring.api import Judge, JudgeReply, Message
+
+from .judge_official import OfficialJudge, OfficialParseError, never_accepted, parse_official
 
 REASON_KEY, RESULT_KEY = "评判理由", "评判结果"
 YES, NO = "yes", "no"  # stored verdicts; any other label is kept verbatim (e.g. 不适用)
@@ -56,6 +65,9 @@ class ChecklistLine:
     id: str
     text: str
     type_label: str
+    # The item's key in the official data's criteria object, when the suite records it: upstream
+    # shows the judge ``criteria_id`` but matches its answer against these keys.
+    key: str | None = None
 
 
 @dataclass
@@ -191,27 +203,93 @@ def temperature(attempt: int) -> float:
     return 0.0 if attempt < 5 else 0.5
 
 
+Request = list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How one turn is judged: the request, the parser, one temperature per try, and the
+    re-asks allowed for one try whose answer did not finish with ``stop``."""
+
+    name: str  # "own" or "official"
+    build: Callable[[Sequence[Message], Sequence[ChecklistLine]], Request]
+    parse: Callable[[str, Sequence[ChecklistLine]], tuple[dict[str, str], str]]
+    temperatures: tuple[float, ...]
+    stop_retries: int = 10
+    strict_stop: bool = False  # official: finish_reason must be exactly "stop"
+    rejects: Callable[[str], str | None] = lambda reply: None  # a reply no answer can pass
+
+
+def own_protocol(tries: int = 10) -> Protocol:
+    def parse(answer: str, checklist: Sequence[ChecklistLine]) -> tuple[dict[str, str], str]:
+        return parse_verdicts(answer, [c.id for c in checklist])
+
+    return Protocol("own", build_messages, parse, tuple(map(temperature, range(tries))))
+
+
+def official_protocol(judge: OfficialJudge) -> Protocol:
+    def build(messages: Sequence[Message], checklist: Sequence[ChecklistLine]) -> Request:
+        lines = [(c.id, c.text, c.type_label) for c in checklist]
+        return [{"role": "user", "content": judge.render(messages, lines)}]
+
+    def parse(answer: str, checklist: Sequence[ChecklistLine]) -> tuple[dict[str, str], str]:
+        try:
+            return parse_official(answer, [(c.key or c.id, c.id) for c in checklist])
+        except OfficialParseError as exc:
+            raise JudgeParseError(str(exc)) from None
+
+    return Protocol(
+        "official",
+        build,
+        parse,
+        judge.temperatures,
+        judge.stop_retries,
+        strict_stop=True,
+        rejects=never_accepted,
+    )
+
+
+def _finished(reply: JudgeReply, strict: bool) -> bool:
+    return reply.finish_reason == "stop" or (not strict and reply.finish_reason is None)
+
+
 async def ask(
     judge: Judge,
     messages: Sequence[Message],
     checklist: Sequence[ChecklistLine],
     tries: int = 10,
+    protocol: Protocol | None = None,
 ) -> JudgeOutcome:
-    request = build_messages(messages, checklist)
-    ids = [c.id for c in checklist]
+    protocol = protocol or own_protocol(tries)
+    reply_text = next((m.content or "" for m in reversed(messages) if m.role == "assistant"), "")
+    doomed = protocol.rejects(reply_text)
+    if doomed is not None:
+        raise JudgeFailed(f"judge {judge.model}: no verdict possible: {doomed}")
+    request = protocol.build(messages, checklist)
     answers: list[str] = []
     problems: list[str] = []
-    for attempt in range(tries):
-        raw = await judge(request, temperature=temperature(attempt), attempt=attempt)
-        answers.append(raw)
+    calls = 0
+    for temp in protocol.temperatures:
+        for _ in range(protocol.stop_retries):
+            got = await judge.reply(request, temperature=temp, attempt=calls)
+            calls += 1
+            answers.append(got.text)
+            if _finished(got, protocol.strict_stop):
+                break
+            problems.append(f"finish_reason {got.finish_reason!r}: re-asked, not parsed")
+        else:
+            raise JudgeFailed(
+                f"judge {judge.model}: {protocol.stop_retries} answers in a row did not finish "
+                f"with 'stop' (last: {got.finish_reason!r}); none was parsed"
+            )
         try:
-            verdicts, reasoning = parse_verdicts(raw, ids)
+            verdicts, reasoning = protocol.parse(got.text, checklist)
         except JudgeParseError as exc:
             problems.append(str(exc))
             continue
         return JudgeOutcome(verdicts, reasoning, answers, problems)
     raise JudgeFailed(
-        f"judge {judge.model} gave no usable verdict in {tries} tries "
+        f"judge {judge.model} gave no usable verdict in {len(protocol.temperatures)} tries "
         f"(last problem: {problems[-1] if problems else 'none'}; "
         f"last answer: {answers[-1][:200]!r})"
     )

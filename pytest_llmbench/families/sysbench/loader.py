@@ -5,6 +5,11 @@ entry of ``messages``; its checklist is ``prompt_infos[<that exact text>]``. Eac
 marked ``method: program`` with a ``check`` when ``patterns.classify`` recognises it, else
 ``method: judge``. With ``history="reference"`` (the ablation of spec §4) each round becomes
 its own scenario whose prefilled history holds the human reference replies.
+
+With the official judge (``--official-code``) every checklist carries it as the scorer's
+``judge`` argument (one YAML anchor per file), criteria keep the file's order (the order
+upstream lists them to its judge), and the header's ``provenance`` says which judge wording,
+data and schedule were used.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import yaml
 
 from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
 from pytest_llmbench.families.sysbench.patterns import classify
+from pytest_llmbench.provenance import Provenance
 
 EXPECTED: dict[str, Any] = {
     "dialogues": 500,
@@ -47,14 +53,22 @@ class Report:
     files: list[Path] = field(default_factory=list)
 
 
-def _criteria(raw: Any, where: str, counts: Counter[str]) -> list[dict[str, Any]]:
+def _criteria(
+    raw: Any, where: str, counts: Counter[str], official: bool = False
+) -> list[dict[str, Any]]:
     if not isinstance(raw, dict):
         raise ImportError_(f"{where}: 'criteria' must be an object keyed '1', '2', ...")
     out = []
-    # Keys "1".."11": numeric order, not string order ("10" after "9").
-    for key in sorted(
-        raw, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, str(k))
-    ):
+    # Keys "1".."11": numeric order, not string order ("10" after "9"); the official judge
+    # lists them in the file's order, as upstream does.
+    keys = (
+        list(raw)
+        if official
+        else sorted(
+            raw, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0, str(k))
+        )
+    )
+    for key in keys:
         c = raw[key]
         if not isinstance(c, dict) or "criteria_content" not in c or "criteria_type" not in c:
             raise ImportError_(f"{where}: criterion {key!r} lacks criteria_content/criteria_type")
@@ -67,6 +81,7 @@ def _criteria(raw: Any, where: str, counts: Counter[str]) -> list[dict[str, Any]
         item: dict[str, Any] = {
             # ids may be ints or strings in the raw file: compared as strings
             "id": str(c.get("criteria_id", key)),
+            **({"key": str(key)} if official else {}),  # what the official judge matches
             "type": str(c["criteria_type"]),
             "text": text,
             "method": "program" if check else "judge",
@@ -79,7 +94,9 @@ def _criteria(raw: Any, where: str, counts: Counter[str]) -> list[dict[str, Any]
     return out
 
 
-def _dialogue(d: Any, index: int, report: Report, counts: Counter[str]) -> dict[str, Any]:
+def _dialogue(
+    d: Any, index: int, report: Report, counts: Counter[str], judge: dict[str, Any] | None
+) -> dict[str, Any]:
     if not isinstance(d, dict) or not isinstance(d.get("messages"), list):
         raise ImportError_(f"dialogue #{index}: expected an object with 'messages'")
     sid = d.get("system_id", index + 1)
@@ -107,8 +124,11 @@ def _dialogue(d: Any, index: int, report: Report, counts: Counter[str]) -> dict[
             alignment = ALIGNMENTS.get(str(info.get("alignment")))
             if alignment is None:
                 raise ImportError_(f"{where} turn {k}: alignment {info.get('alignment')!r}")
-            crit = _criteria(info.get("criteria"), f"{where} turn {k}", counts)
-            turn["expect"] = [{"sysbench/checklist": {"alignment": alignment, "criteria": crit}}]
+            crit = _criteria(info.get("criteria"), f"{where} turn {k}", counts, judge is not None)
+            args: dict[str, Any] = {"alignment": alignment, "criteria": crit}
+            if judge is not None:
+                args["judge"] = judge  # the same object each time: dumped once, then aliased
+            turn["expect"] = [{"sysbench/checklist": args}]
             counts[alignment] += 1
         turns.append(turn)
     if not any("expect" in t for t in turns):
@@ -160,11 +180,13 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def convert(data: Any, history: str = "model") -> tuple[list[dict[str, Any]], Report]:
+def convert(
+    data: Any, history: str = "model", judge: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], Report]:
     if not isinstance(data, list):
         raise ImportError_("expected a JSON array of dialogues")
     report, counts = Report(), Counter[str]()
-    scenarios = [_dialogue(d, i, report, counts) for i, d in enumerate(data)]
+    scenarios = [_dialogue(d, i, report, counts, judge) for i, d in enumerate(data)]
     ids = Counter(s["id"] for s in scenarios)
     if any(n > 1 for n in ids.values()):
         raise ImportError_(f"duplicate system_id: {[i for i, n in ids.items() if n > 1][:5]}")
@@ -194,18 +216,26 @@ def convert(data: Any, history: str = "model") -> tuple[list[dict[str, Any]], Re
     return scenarios, report
 
 
-def write(scenarios: list[dict[str, Any]], out: Path, source: str, chunk: int) -> list[Path]:
+def write(
+    scenarios: list[dict[str, Any]],
+    out: Path,
+    source: str,
+    chunk: int,
+    provenance: Provenance | None = None,
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for n, start in enumerate(range(0, len(scenarios), chunk), 1):
-        doc = {
+        doc: dict[str, Any] = {
             "suite": "sysbench",
             "description": "SysBench dialogues converted locally by `llmbench import sysbench`.",
             "source": f"SysBench (PKU-Baichuan-MLSystemLab), converted from {source}",
             "license": "none found upstream: do not redistribute this file",
-            "defaults": {"metadata": {"benchmark": "sysbench"}},
-            "scenarios": scenarios[start : start + chunk],
         }
+        if provenance is not None:
+            doc["provenance"] = provenance.to_json()
+        doc["defaults"] = {"metadata": {"benchmark": "sysbench"}}
+        doc["scenarios"] = scenarios[start : start + chunk]
         path = out / f"sysbench-{n:03d}.llmbench.yaml"
         text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
         path.write_text(text, encoding="utf-8")
@@ -213,14 +243,25 @@ def write(scenarios: list[dict[str, Any]], out: Path, source: str, chunk: int) -
     return files
 
 
-def import_file(source: Path, out: Path, history: str = "model", chunk: int = 100) -> Report:
+def import_file(
+    source: Path,
+    out: Path,
+    history: str = "model",
+    chunk: int = 100,
+    *,
+    judge: dict[str, Any] | None = None,
+    provenance: Provenance | None = None,
+    label: str | None = None,
+) -> Report:
+    """``judge``: the official judge's scorer argument; ``label``: how the header names the
+    source (default: the file name)."""
     raw = source.read_bytes()
     try:
         data = json.loads(raw)
     except ValueError as exc:
         raise ImportError_(f"{source}: not JSON: {exc}") from None
-    scenarios, report = convert(data, history)
+    scenarios, report = convert(data, history, judge)
     if len(data) == EXPECTED["dialogues"] and hashlib.sha256(raw).hexdigest() != SHA256:
         report.warnings.append("SHA-256 differs from the one a third-party loader records")
-    report.files = write(scenarios, out, source.name, chunk)
+    report.files = write(scenarios, out, label or source.name, chunk, provenance)
     return report

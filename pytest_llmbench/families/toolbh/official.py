@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_llmbench.official_function import Expr, FunctionSource, Slot, literal
+from pytest_llmbench.official_function import (
+    Expr,
+    FunctionSource,
+    Slot,
+    literal,
+    one_user_message,
+)
 from pytest_llmbench.official_source import Checkout
 from pytest_llmbench.provenance import Origin, checkout_origin
 
@@ -130,7 +136,7 @@ def _decoding(fn: FunctionSource, runner: str) -> dict[str, Any]:
         calls = fn.calls(where)
         if len(calls) != 1:
             raise fn.error(f"expected one call to {where}, found {len(calls)}")
-        request = calls[0]
+        request = calls[0].keywords
     else:
         node = fn.assigned(where)
         if not isinstance(node, ast.Dict) or any(k is None for k in node.keys):
@@ -141,7 +147,7 @@ def _decoding(fn: FunctionSource, runner: str) -> dict[str, Any]:
             if not isinstance(key, str):
                 raise fn.error(f"{where} has a key that is not a string")
             request[key] = v
-    if "messages" not in request or not _one_user_message(request["messages"]):
+    if "messages" not in request or not one_user_message(request["messages"]):
         raise fn.error("the request does not send one user message")
     params: dict[str, Any] = {}
     for key, node in request.items():
@@ -154,20 +160,3 @@ def _decoding(fn: FunctionSource, runner: str) -> dict[str, Any]:
             raise fn.error(f"parameter {key}={value}")
         params[key] = value
     return params
-
-
-def _one_user_message(node: ast.expr) -> bool:
-    """``[{"role": "user", "content": <the prompt>}]`` (the content is a variable)."""
-    if not (isinstance(node, ast.List) and len(node.elts) == 1):
-        return False
-    msg = node.elts[0]
-    if not isinstance(msg, ast.Dict):
-        return False
-    pairs = {literal(k): v for k, v in zip(msg.keys, msg.values, strict=True) if k is not None}
-    role = pairs.get("role")
-    return (
-        set(pairs) == {"role", "content"}
-        and isinstance(role, ast.Constant)
-        and role.value == "user"
-        and isinstance(pairs["content"], ast.Name)
-    )
