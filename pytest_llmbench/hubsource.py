@@ -82,6 +82,17 @@ class HubSnapshot:
     def path(self, filename: str) -> Path:
         return self.folder / filename
 
+    @property
+    def label(self) -> str:
+        """``hf://owner/name@<commit>``: how a suite header names its source."""
+        return f"{self.ref.address}@{self.commit}" if self.commit else str(self.ref)
+
+    def files(self) -> list[str]:
+        """Every downloaded file, relative to the snapshot, sorted."""
+        return sorted(
+            p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
+        )
+
     def origin(self, files: Sequence[str], *, note: str | None = None) -> Origin:
         """The ``official`` data origin: the address, the commit, each file's sha256."""
         digests = tuple(FileDigest(f, sha256_file(self.folder / f)) for f in files)
@@ -99,9 +110,15 @@ def fetch(
     cache_dir: str | Path | None = None,
 ) -> HubSnapshot:
     """Download the files matching ``patterns`` (glob, relative to the repo root) of ``ref``;
-    each name in ``required`` must be among them. ``HF_ENDPOINT`` is read now, not only when
-    huggingface_hub was first imported, so it always applies."""
+    each name in ``required`` must be among them.
+
+    ``HF_ENDPOINT``, ``HF_HUB_CACHE`` and ``HF_HOME`` are read now (huggingface_hub reads them
+    once, when first imported), so they apply however late the process sets them."""
     endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
+    if cache_dir is None and os.environ.get("HF_HUB_CACHE"):
+        cache_dir = os.environ["HF_HUB_CACHE"]
+    elif cache_dir is None and os.environ.get("HF_HOME"):
+        cache_dir = Path(os.environ["HF_HOME"]) / "hub"
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
@@ -111,7 +128,15 @@ def fetch(
         RepositoryNotFoundError,
         RevisionNotFoundError,
     )
+    from huggingface_hub.utils.tqdm import (
+        are_progress_bars_disabled,
+        disable_progress_bars,
+        enable_progress_bars,
+    )
 
+    # The importers print their own summary; a progress bar would break one-line errors.
+    quiet = are_progress_bars_disabled()
+    disable_progress_bars()
     try:
         folder = Path(
             snapshot_download(
@@ -145,6 +170,9 @@ def fetch(
         raise HubSourceError(f"{ref}: {_first_line(exc)}") from None
     except (HfHubHTTPError, OSError, ValueError) as exc:
         raise HubSourceError(f"{ref}: download failed: {_first_line(exc)}") from None
+    finally:
+        if not quiet:
+            enable_progress_bars()
     commit = folder.name if _COMMIT.match(folder.name) else None
     missing = [f for f in required if not (folder / f).is_file()]
     if missing:

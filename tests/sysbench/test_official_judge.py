@@ -171,6 +171,9 @@ def test_judge_requests_equal_the_official_harness(
             assert got == want, turn
             assert score["metadata"]["judge"]["wording"] == "official"
     assert run.parseoutcomes().get("errors") == 2  # dialogues 12 and 13 (their first rounds)
+    run.stdout.fnmatch_lines(["sysbench *; official: comparable with the published numbers"])
+    agg = doc["aggregates"]["sysbench"]["models"][f"openai/{MODEL}"]
+    assert agg["comparable"] and agg["errors"] == 2
 
 
 def row_items(folder: Path, system_id: int, round_: int) -> list[dict[str, Any]]:

@@ -164,6 +164,10 @@ def test_judge_verdicts_are_parsed_recorded_and_cached(
     assert first["judge"]["attempts"] == 4 and len(first["judge"]["problems"]) == 3
     assert [i["official"] for i in first["sysbench"]["items"]] == ["yes", "yes"]
     assert doc["run"]["params"]["judge_model"] == "openai/judge-model"
+    assert first["judge"]["wording"] == "own"
+    # A hand-written suite, our own judge wording and another judge: never "comparable".
+    assert not doc["aggregates"]["sysbench"]["models"]["openai/fake-model"]["comparable"]
+    run.stdout.fnmatch_lines(["sysbench *; not comparable with the published numbers*"])
     # A rerun is served from the cache: no model call, no judge call.
     before = len(fake_server.requests)
     again = pytester.runpytest(*judge_args(fake_server))

@@ -18,7 +18,8 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
         "--source",
         required=True,
         metavar="DIR_OR_URL",
-        help="folder, .jsonl file or http(s) URL (file or folder listing) of official RuLES files",
+        help="folder, .jsonl file, http(s) URL (file or folder listing) of official RuLES "
+        "files, or hf://normster/RuLES[@REVISION] (through huggingface_hub)",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     p.add_argument(
@@ -46,9 +47,14 @@ def _run_import(args: argparse.Namespace) -> int:
         read_official,
     )
     from pytest_llmbench.families.rules.templates import OWN_WORDING
+    from pytest_llmbench.hubsource import fetch, is_hub_source, parse
     from pytest_llmbench.provenance import Provenance
 
+    source, label, snap = args.source, args.source, None
     try:
+        if is_hub_source(args.source):  # the Hub dataset (normster/RuLES): a local snapshot
+            snap = fetch(parse(args.source), ["*.jsonl"])
+            source, label = str(snap.folder), snap.label
         if args.official_code is not None:
             official = read_official(args.official_code, args.instructions)
             wording, decoding = official.wording, official.decoding
@@ -57,7 +63,7 @@ def _run_import(args: argparse.Namespace) -> int:
             origin = dataclasses.replace(OWN_WORDING.origin, variant=args.instructions)
             wording = dataclasses.replace(OWN_WORDING, origin=origin)
             decoding, decoding_origin = dict(DEFAULT_DECODING), DEFAULT_DECODING_ORIGIN
-        result = collect(args.source, wording, args.instructions)
+        result = collect(source, wording, args.instructions)
     except LLMBenchError as exc:
         print(f"llmbench import rules: {exc}", file=sys.stderr)
         return 2
@@ -67,10 +73,11 @@ def _run_import(args: argparse.Namespace) -> int:
     if not total:
         print(f"llmbench import rules: no RuLES test cases found in {args.source}", file=sys.stderr)
         return 2
-    provenance = Provenance(
-        wording.origin, data_origin(args.source, result), decoding_origin, benchmark="rules"
-    )
-    paths = write(result, args.out, args.source, provenance, decoding, args.instructions)
+    data = data_origin(args.source, result)
+    if snap is not None:  # the address apart, the resolved commit as the revision
+        data = dataclasses.replace(data, location=snap.ref.address, revision=snap.commit)
+    provenance = Provenance(wording.origin, data, decoding_origin, benchmark="rules")
+    paths = write(result, args.out, label, provenance, decoding, args.instructions)
     print(f"imported {total} RuLES cases into {len(paths)} suite files under {args.out}")
     if wording.origin.official:
         read = ", ".join(f.path for f in wording.origin.files)

@@ -26,6 +26,7 @@ from pytest_llmbench.families.sysbench import DIALOGUE_TYPES, TYPE_KEYS
 BENCHMARK = "sysbench"
 SCORER = "sysbench/checklist"
 MODES = ("official", "strict")
+PUBLISHED_JUDGE = "gpt-4o-2024-05-13"  # the judge of every published number (spec §6.1)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -42,14 +43,19 @@ def _dialogues(rows: list[dict[str, Any]]) -> dict[str, dict[tuple[Any, ...], di
         dialogue = meta.get("dialogue_id") or f"{row.get('file')}::{row.get('scenario')}"
         key = (dialogue, row.get("sample", 0))
         unit = out[row.get("model") or "-"].setdefault(
-            key, {"kind": meta.get("dialogue"), "error": False, "rounds": {}}
+            key,
+            {"kind": meta.get("dialogue"), "error": False, "rounds": {}, "official": True},
         )
         if row.get("outcome") == "error":
             unit["error"] = True
+        # Comparable: the suite's wording, data and schedule official, the published judge.
+        unit["official"] &= bool((row.get("provenance") or {}).get("comparable"))
         for score in row.get("scores") or ():
             info = (score.get("metadata") or {}).get(BENCHMARK)
             if score.get("name") == SCORER and isinstance(info, dict):
                 unit["rounds"][int(info["round"])] = (info["alignment"], info["items"])
+                judge = str(((score.get("metadata") or {}).get("judge") or {}).get("model", ""))
+                unit["official"] &= judge.rsplit("/", 1)[-1] == PUBLISHED_JUDGE
     return out
 
 
@@ -135,6 +141,7 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         models[model] = {
             **_counts(good),
             "errors": sum(1 for u in dialogues.values() if u["error"]),
+            "comparable": bool(good) and all(u["official"] for u in dialogues.values()),
             **{mode: _metrics(good, mode) for mode in MODES},
         }
     return {"models": models}
@@ -147,9 +154,16 @@ def _pct(x: float | None) -> str:
 def render(agg: dict[str, Any]) -> list[str]:
     lines = []
     for model, m in agg.get("models", {}).items():
+        note = (
+            "official: comparable with the published numbers"
+            if m.get("comparable")
+            else "not comparable with the published numbers (needs the official judge "
+            f"wording, data and schedule, and judge {PUBLISHED_JUDGE})"
+        )
         lines.append(
             f"sysbench [{model}]: {m['dialogues']} dialogues, {m['turns']} turns, "
             f"{m['constraints']} constraints; {m['errors']} dialogue(s) with errors (excluded)"
+            f"; {note}"
         )
         if not m["dialogues"]:
             continue

@@ -98,8 +98,7 @@ def _data(source: str) -> tuple[Path, str, Any]:
 
     if is_hub_source(source):
         snap = fetch(parse(source), [HF_FILE], required=[HF_FILE])
-        label = f"{snap.ref.address}@{snap.commit}" if snap.commit else str(snap.ref)
-        return snap.path(HF_FILE), label, snap.origin([HF_FILE])
+        return snap.path(HF_FILE), snap.label, snap.origin([HF_FILE])
     path = Path(source)
     digest = FileDigest(path.name, sha256_file(path))
     return path, path.name, Origin("official", location=path.name, files=(digest,))
