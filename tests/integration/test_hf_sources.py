@@ -15,7 +15,8 @@ import yaml
 
 from pytest_llmbench.cli import main
 from tests.conftest import SHARED
-from tests.servers.hub_server import FakeHubServer
+from tests.servers.hub_server import FakeHubServer, use_stand_in
+from tests.toolbh.conftest import seed as seed_toolbh
 
 HERE = Path(__file__).parent.parent
 TOOLBH = HERE / "toolbh" / "data"
@@ -26,16 +27,8 @@ RULES = SHARED / "datasets" / "rules" / "v2" / "s_rules" / "data" / "basic_harml
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHubServer]:
     with FakeHubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-        server.create_repo(
-            "Joelzhang/ToolBeHonest",
-            {
-                f"test_{lang}.json": (TOOLBH / f"test_{lang}.json").read_bytes()
-                for lang in ("en", "zh")
-            },
-        )
+        use_stand_in(server, monkeypatch, tmp_path / "hf-home")
+        seed_toolbh(server)
         server.create_repo(
             "PKU-Baichuan-MLSystemLab/SysBench",
             {"system_benchmark_eval_datas.json": SYSBENCH.read_bytes()},

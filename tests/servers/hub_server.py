@@ -20,11 +20,13 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
 
-__all__ = ["FakeHubServer", "HubRepo", "git_blob_oid"]
+__all__ = ["FakeHubServer", "HubRepo", "git_blob_oid", "use_stand_in"]
 
 _TYPES = {"models": "model", "datasets": "dataset", "spaces": "space"}
 
@@ -462,6 +464,16 @@ def _validate_yaml(payload: dict[str, object]) -> web.Response:
     if errors:
         return web.json_response({"errors": [{"message": e} for e in errors]}, status=400)
     return web.json_response({"errors": [], "warnings": []})
+
+
+def use_stand_in(server: FakeHubServer, monkeypatch: Any, home: Path) -> None:
+    """Point huggingface_hub at ``server`` for one test: its endpoint, a fresh cache under
+    ``home``, online, and no token of the machine's."""
+    monkeypatch.setenv("HF_ENDPOINT", server.url)
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
 
 
 def _as_bytes(files: Mapping[str, bytes | str]) -> dict[str, bytes]:

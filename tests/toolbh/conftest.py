@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.families.toolbh import embed
-from tests.servers.hub_server import FakeHubServer
+from tests.servers.hub_server import FakeHubServer, use_stand_in
 
 DATA = Path(__file__).parent / "data"
 
@@ -79,16 +79,13 @@ def no_embedder() -> Iterator[None]:
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHubServer]:
     """The Hub stand-in holding the fixtures as dataset ``Joelzhang/ToolBeHonest``."""
     with FakeHubServer() as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-        server.create_repo(
-            "Joelzhang/ToolBeHonest",
-            {
-                "test_en.json": (DATA / "test_en.json").read_bytes(),
-                "test_zh.json": (DATA / "test_zh.json").read_bytes(),
-                "README.md": "---\nlicense: mit\n---\n",
-            },
-        )
+        use_stand_in(server, monkeypatch, tmp_path / "hf-home")
+        seed(server)
         yield server
+
+
+def seed(server: FakeHubServer) -> None:
+    """The fixtures as the Hub dataset ``Joelzhang/ToolBeHonest``."""
+    files = {f"test_{k}.json": (DATA / f"test_{k}.json").read_bytes() for k in ("en", "zh")}
+    card = "---\nlicense: mit\n---\n"
+    server.create_repo("Joelzhang/ToolBeHonest", {**files, "README.md": card})

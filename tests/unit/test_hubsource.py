@@ -11,7 +11,7 @@ import pytest
 
 from pytest_llmbench.hubsource import HubRef, HubSnapshot, HubSourceError, fetch, parse
 from pytest_llmbench.provenance import sha256_file
-from tests.servers.hub_server import FakeHubServer
+from tests.servers.hub_server import FakeHubServer, use_stand_in
 
 FILES = {"data/a.jsonl": "{}\n", "b.json": "[1]", "README.md": "---\nlicense: mit\n---\n"}
 
@@ -19,10 +19,7 @@ FILES = {"data/a.jsonl": "{}\n", "b.json": "[1]", "README.md": "---\nlicense: mi
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHubServer]:
     with FakeHubServer(token="hf_secret") as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_TOKEN", raising=False)
-        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        use_stand_in(server, monkeypatch, tmp_path / "hf-home")
         server.create_repo("org/data", FILES)
         yield server
 
