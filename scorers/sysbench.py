@@ -22,7 +22,7 @@ from pytest_llmbench.families.sysbench.judge import (
     YES,
     ChecklistLine,
     JudgeOutcome,
-    Protocol,
+    JudgeProtocol,
     ask,
     official_protocol,
     own_protocol,
@@ -168,7 +168,7 @@ def checklist(
     tries = check_count(judge_tries, "judge_tries")
     if tries < 1:
         raise ValueError("judge_tries must be at least 1")
-    protocol: Protocol = own_protocol(tries)
+    protocol: JudgeProtocol = own_protocol(tries)
     if judge is not None:
         if judge_tries != 10:
             raise ValueError("judge_tries does not apply to the official judge (its schedule does)")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
+
+if TYPE_CHECKING:
+    from pytest_llmbench.provenance import Origin, Provenance
 
 HF_FILE = "system_benchmark_eval_datas.json"  # the one file of the Hub dataset
 
@@ -91,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _data(source: str) -> tuple[Path, str, Any]:
+def _data(source: str) -> tuple[Path, str, Origin]:
     """The local data file, how the suites name it, and its data ``Origin``."""
     from pytest_llmbench.hubsource import fetch, is_hub_source, parse
     from pytest_llmbench.provenance import FileDigest, Origin, sha256_file
@@ -104,7 +107,7 @@ def _data(source: str) -> tuple[Path, str, Any]:
     return path, path.name, Origin("official", location=path.name, files=(digest,))
 
 
-def _judge(args: argparse.Namespace, data: Any) -> tuple[dict[str, Any] | None, Any]:
+def _judge(args: argparse.Namespace, data: Origin) -> tuple[dict[str, Any] | None, Provenance]:
     """The official judge's scorer argument (or ``None``: our own) and the suites' provenance."""
     from pytest_llmbench.provenance import Origin, Provenance
 

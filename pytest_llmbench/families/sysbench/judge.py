@@ -207,7 +207,7 @@ Request = list[dict[str, str]]
 
 
 @dataclass(frozen=True)
-class Protocol:
+class JudgeProtocol:
     """How one turn is judged: the request, the parser, one temperature per try, and the
     re-asks allowed for one try whose answer did not finish with ``stop``."""
 
@@ -220,14 +220,14 @@ class Protocol:
     rejects: Callable[[str], str | None] = lambda reply: None  # a reply no answer can pass
 
 
-def own_protocol(tries: int = 10) -> Protocol:
+def own_protocol(tries: int = 10) -> JudgeProtocol:
     def parse(answer: str, checklist: Sequence[ChecklistLine]) -> tuple[dict[str, str], str]:
         return parse_verdicts(answer, [c.id for c in checklist])
 
-    return Protocol("own", build_messages, parse, tuple(map(temperature, range(tries))))
+    return JudgeProtocol("own", build_messages, parse, tuple(map(temperature, range(tries))))
 
 
-def official_protocol(judge: OfficialJudge) -> Protocol:
+def official_protocol(judge: OfficialJudge) -> JudgeProtocol:
     def build(messages: Sequence[Message], checklist: Sequence[ChecklistLine]) -> Request:
         lines = [(c.id, c.text, c.type_label) for c in checklist]
         return [{"role": "user", "content": judge.render(messages, lines)}]
@@ -238,7 +238,7 @@ def official_protocol(judge: OfficialJudge) -> Protocol:
         except OfficialParseError as exc:
             raise JudgeParseError(str(exc)) from None
 
-    return Protocol(
+    return JudgeProtocol(
         "official",
         build,
         parse,
@@ -258,7 +258,7 @@ async def ask(
     messages: Sequence[Message],
     checklist: Sequence[ChecklistLine],
     tries: int = 10,
-    protocol: Protocol | None = None,
+    protocol: JudgeProtocol | None = None,
 ) -> JudgeOutcome:
     protocol = protocol or own_protocol(tries)
     reply_text = next((m.content or "" for m in reversed(messages) if m.role == "assistant"), "")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
+
+if TYPE_CHECKING:
+    from .importer import Harness
 
 _LEVELS = ("level_1", "level_2", "level_3")
 RUNNERS = ("openai", "vllm")  # official.RUNNERS, named here so the parser needs no import
@@ -69,7 +72,7 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _harness(args: argparse.Namespace) -> Any:
+def _harness(args: argparse.Namespace) -> Harness:
     from .importer import OWN_HARNESS, Harness
 
     if args.official_code is None:
