@@ -11,22 +11,28 @@ is not pytest's.
 from __future__ import annotations
 
 from pytest_llmbench.scoring.api import (
+    JudgeNeed,
     Message,
     Score,
     ScorerContext,
     ScoringMode,
     ToolCall,
+    judge_need,
+    requires_judge,
     scorer,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "JudgeNeed",
     "Message",
     "Score",
     "ScorerContext",
     "ScoringMode",
     "ToolCall",
     "__version__",
+    "judge_need",
+    "requires_judge",
     "scorer",
 ]

@@ -126,7 +126,7 @@ def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
                     raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
                 if key is not None:
                     built[key] = fn
-            out.append((ref, fn))
+            out.append((ref, _judged(run, fn, ref, scenario)))
         return tuple(out)
 
     return Plan(
@@ -135,6 +135,37 @@ def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
         each_turn=bind(scenario.expect_each_turn),
         conversation=bind(scenario.expect),
     )
+
+
+# Whether a refusal for want of a judge was already explained in full this run.
+_JUDGE_EXPLAINED = pytest.StashKey[bool]()
+
+
+def _judged(run: BenchRun, fn: ScoreFn, ref: ScorerRef, scenario: Scenario) -> ScoreFn:
+    """A scorer that declared it needs the judge (``requires_judge``), in a run that has none:
+    refused at collection, before any model call — or, under ``--llm-no-judge``, replaced by
+    its program-only variant. Runs without a model skip every item anyway."""
+    from pytest_llmbench.scoring.api import judge_need
+
+    need, s = judge_need(fn), run.settings
+    if need is None or s.judge_model is not None or not s.models:
+        return fn
+    if s.no_judge and need.without_judge is not None:
+        return need.without_judge
+    if s.no_judge:
+        msg = f"{ref.name} cannot run without a judge ({need.what}): pass --llm-judge-model=MODEL"
+    elif run.config.stash.get(_JUDGE_EXPLAINED, False):
+        msg = f"{ref.name}: {need.what} need an LLM judge too (see the first such error)"
+    else:
+        run.config.stash[_JUDGE_EXPLAINED] = True
+        msg = (
+            f"{ref.name}: {need.what} need an LLM judge; pass --llm-judge-model=MODEL to judge "
+            "them (e.g. openai/gpt-4o-2024-05-13, the judge of the published numbers; "
+            "--llm-judge-api-base=URL for a self-hosted one), or --llm-no-judge to score only "
+            "what a program can check (the rest is reported as not scored, and the CSR covers "
+            "the scored constraints only). No model has been called."
+        )
+    raise SuiteError(scenario.path, ref.line, msg, scenario.id)
 
 
 class ScenarioItem(pytest.Item):

@@ -249,6 +249,15 @@ def add_options(parser: pytest.Parser) -> None:
         help="API base URL for the judge model (default: the provider's own)",
     )
     g.addoption(
+        "--llm-no-judge",
+        dest="llm_no_judge",
+        action="store_true",
+        default=False,
+        help="run without a judge model: scorers that need one score only what a program can "
+        "check and report the rest as not scored (SysBench: CSR over the program-checked "
+        "constraints, no official CSR/ISR/SSR)",
+    )
+    g.addoption(
         "--llm-results",
         dest="llm_results",
         metavar="PATH",
@@ -383,6 +392,7 @@ class Settings:
     suite_globs: tuple[str, ...] = ()
     judge_model: str | None = None
     judge_api_base: str | None = None
+    no_judge: bool = False
     hf_repo: str | None = None
     hf_endpoint: str | None = None
     hf_private: bool = False
@@ -459,6 +469,8 @@ def settings_from_config(config: pytest.Config) -> Settings:
             raise pytest.UsageError(f"ini option llm_fail_under_suite: {exc}") from None
     if serve is not None and opt.llm_api_base is not None:
         raise pytest.UsageError("--llm-serve and --llm-api-base exclude each other")
+    if opt.llm_no_judge and opt.llm_judge_model:
+        raise pytest.UsageError("--llm-no-judge and --llm-judge-model exclude each other")
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     return Settings(
@@ -481,6 +493,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
         suite_globs=tuple(config.getini("llm_suite_globs") or ()),
         judge_model=opt.llm_judge_model,
         judge_api_base=opt.llm_judge_api_base,
+        no_judge=opt.llm_no_judge,
         hf_repo=opt.llm_hf_repo,
         hf_endpoint=opt.llm_hf_endpoint,
         hf_private=opt.llm_hf_private,

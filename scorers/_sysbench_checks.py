@@ -2,9 +2,8 @@
 
 A check is written ``{name: args}`` in a constraint's ``check`` mapping; several checks in one
 mapping must all hold. ``build(name, args)`` validates the arguments once and returns a function
-``reply -> (ok, reason)``. Literals are compared after NFKC normalisation, so full-width and
-half-width punctuation agree (``！`` = ``!``); edge comparisons also ignore markdown emphasis and
-quote marks around the reply.
+``reply -> (ok, reason)``. Every literal is matched by ``_sysbench_literal`` (case, width,
+variation selectors, whitespace: the wording guide's rules, in one place).
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from ._match import check_count, quote, quote_all, quote_tail, word_count
 from ._sysbench_args import BOUND_KEYS, Bounds, boolean, bounds, flag, keywords, text, texts
 from ._sysbench_lang import LANGUAGE_CHECKS
 from ._sysbench_layout import LAYOUT_CHECKS
+from ._sysbench_literal import Literal, Trailing, canon, literals
+from ._sysbench_words import WORD_CHECKS
 
 CheckFn = Callable[[str], tuple[bool, str]]
 Builder = Callable[[Any, str], CheckFn]
@@ -46,22 +47,18 @@ def length(args: Any, name: str) -> CheckFn:
 
 def _affix(start: bool) -> Builder:
     def build(args: Any, name: str) -> CheckFn:
-        kw = keywords(args, name, "text", {"case_sensitive": True, "ignore_punctuation": False})
+        kw = keywords(args, name, "text", {"case_sensitive": False, "ignore_punctuation": None})
         cs = boolean(kw["case_sensitive"], "case_sensitive")
-        loose = boolean(kw["ignore_punctuation"], "ignore_punctuation")
+        loose = kw["ignore_punctuation"]
+        trailing: Trailing = (
+            "auto" if loose is None else "ignore" if boolean(loose, name) else "exact"
+        )
         raw = text(kw["text"], f"{name}.text")
-        want = t.fold(t.normalise(raw), cs)
+        lit = Literal(raw, cs)
         verb = "start" if start else "end"
 
-        def trim(s: str) -> str:
-            # "Ignore one final punctuation mark": 收到。 and 收到 agree when the rule allows it.
-            if loose and not start and s and t.is_punct(s[-1]):
-                s = s[:-1].rstrip(t.EDGE)
-            return s
-
         def check(reply: str) -> tuple[bool, str]:
-            got = trim(t.fold(t.normalise(reply), cs))
-            ok = got.startswith(trim(want)) if start else got.endswith(trim(want))
+            ok = lit.starts(reply) if start else lit.ends(reply, trailing)
             if ok:
                 return True, f"{verb}s with {quote(raw)}"
             shown = quote(reply.strip()) if start else quote_tail(reply.strip())
@@ -72,47 +69,49 @@ def _affix(start: bool) -> Builder:
     return build
 
 
-def _needles(args: Any, name: str) -> tuple[tuple[str, ...], bool]:
-    kw = keywords(args, name, "text", {"case_sensitive": True})
-    return texts(kw["text"], f"{name}.text"), boolean(kw["case_sensitive"], "case_sensitive")
+def _needles(args: Any, name: str) -> tuple[Literal, ...]:
+    kw = keywords(args, name, "text", {"case_sensitive": False})
+    return literals(
+        texts(kw["text"], f"{name}.text"), boolean(kw["case_sensitive"], "case_sensitive")
+    )
 
 
-def _found(reply: str, needles: tuple[str, ...], cs: bool) -> list[str]:
-    hay = t.fold(t.nfkc(reply), cs)
-    return [n for n in needles if t.fold(t.nfkc(n), cs) in hay]
+def _found(reply: str, needles: tuple[Literal, ...]) -> list[str]:
+    return [n.text for n in needles if n.found_in(reply)]
 
 
 def contains(args: Any, name: str) -> CheckFn:
-    needles, cs = _needles(args, name)
+    needles = _needles(args, name)
 
     def check(reply: str) -> tuple[bool, str]:
-        missing = [n for n in needles if n not in _found(reply, needles, cs)]
+        found = _found(reply, needles)
+        missing = [n.text for n in needles if n.text not in found]
         if not missing:
-            return True, f"contains {quote_all(needles)}"
+            return True, f"contains {quote_all(found)}"
         return False, f"missing {quote_all(missing)}"
 
     return check
 
 
 def contains_any(args: Any, name: str) -> CheckFn:
-    needles, cs = _needles(args, name)
+    needles = _needles(args, name)
 
     def check(reply: str) -> tuple[bool, str]:
-        found = _found(reply, needles, cs)
+        found = _found(reply, needles)
         if found:
             return True, f"contains {quote_all(found)}"
-        return False, f"contains none of {quote_all(needles)}"
+        return False, f"contains none of {quote_all(n.text for n in needles)}"
 
     return check
 
 
 def not_contains(args: Any, name: str) -> CheckFn:
-    needles, cs = _needles(args, name)
+    needles = _needles(args, name)
 
     def check(reply: str) -> tuple[bool, str]:
-        found = _found(reply, needles, cs)
+        found = _found(reply, needles)
         if not found:
-            return True, f"contains none of {quote_all(needles)}"
+            return True, f"contains none of {quote_all(n.text for n in needles)}"
         return False, f"must not contain {quote_all(found)}"
 
     return check
@@ -122,12 +121,11 @@ def count(args: Any, name: str) -> CheckFn:
     """``{text: ❤, eq: 5}``: occurrences of a literal."""
     if not isinstance(args, Mapping):
         raise TypeError(f"{name} needs a mapping: {{text: ..., eq/min/max/lt/gt: N}}")
-    kw = keywords(args, name, "text", {"case_sensitive": True}, extra=BOUND_KEYS)
+    kw = keywords(args, name, "text", {"case_sensitive": False}, extra=BOUND_KEYS)
     needle = text(kw["text"], f"{name}.text")
-    cs = boolean(kw["case_sensitive"], "case_sensitive")
+    lit = Literal(needle, boolean(kw["case_sensitive"], "case_sensitive"))
     b = bounds(args, name, extra=("text", "case_sensitive"))
-    want = t.fold(t.nfkc(needle), cs)
-    return lambda reply: _counted(t.fold(t.nfkc(reply), cs).count(want), b, f"× {quote(needle)}")
+    return lambda reply: _counted(lit.count(reply), b, f"× {quote(needle)}")
 
 
 def emoji_count(args: Any, name: str) -> CheckFn:
@@ -213,15 +211,15 @@ def lowercase(args: Any, name: str) -> CheckFn:
 
 
 def replaced_term(args: Any, name: str) -> CheckFn:
-    kw = keywords(args, name, "old", {"new": None, "case_sensitive": True})
+    kw = keywords(args, name, "old", {"new": None, "case_sensitive": False})
     old, new = text(kw["old"], f"{name}.old"), text(kw["new"], f"{name}.new")
     cs = boolean(kw["case_sensitive"], "case_sensitive")
+    old_lit, new_lit = Literal(old, cs), Literal(new, cs)
 
     def check(reply: str) -> tuple[bool, str]:
-        found = _found(reply, (old, new), cs)
-        if old in found:
+        if old_lit.found_in(reply):
             return False, f"still says {quote(old)} (should be {quote(new)})"
-        if new not in found:
+        if not new_lit.found_in(reply):
             return False, f"does not use {quote(new)} for {quote(old)}"
         return True, f"says {quote(new)}, never {quote(old)}"
 
@@ -229,21 +227,30 @@ def replaced_term(args: Any, name: str) -> CheckFn:
 
 
 def followed_by(args: Any, name: str) -> CheckFn:
-    kw = keywords(args, name, "term", {"by": None})
+    kw = keywords(args, name, "term", {"by": None, "case_sensitive": False})
     term, by = text(kw["term"], f"{name}.term"), text(kw["by"], f"{name}.by")
+    cs = boolean(kw["case_sensitive"], "case_sensitive")
+    term_lit, by_lit = Literal(term, cs), Literal(by, cs)
 
     def check(reply: str) -> tuple[bool, str]:
-        s = t.nfkc(reply)
-        starts = [m.start() for m in re.finditer(re.escape(t.nfkc(term)), s)]
-        if not starts:
+        hay = canon(reply, cs)
+        spans = term_lit.spans(reply)
+        if not spans:
             return False, f"never mentions {quote(term)}"
-        after = len(t.nfkc(term))
-        bad = [i for i in starts if not s[i + after :].startswith(t.nfkc(by))]
+        # A space between the term and its follower is optional (unless ``by`` starts with one).
+        skip = not by[:1].isspace()
+        bad = [e for _, e in spans if not by_lit.match_at(hay, _skip_space(hay, e) if skip else e)]
         if bad:
-            return False, f"{len(bad)} of {len(starts)} {quote(term)} not followed by {quote(by)}"
+            return False, f"{len(bad)} of {len(spans)} {quote(term)} not followed by {quote(by)}"
         return True, f"every {quote(term)} is followed by {quote(by)}"
 
     return check
+
+
+def _skip_space(hay: str, pos: int) -> int:
+    while pos < len(hay) and hay[pos].isspace():
+        pos += 1
+    return pos
 
 
 CHECKS: dict[str, Builder] = {
@@ -266,6 +273,7 @@ CHECKS: dict[str, Builder] = {
     "replaced_term": replaced_term,
     "followed_by": followed_by,
     **LAYOUT_CHECKS,
+    **WORD_CHECKS,
 }
 
 

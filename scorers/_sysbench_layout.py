@@ -9,6 +9,7 @@ from typing import Any
 from . import _sysbench_text as t
 from ._match import quote, quote_all
 from ._sysbench_args import Bounds, boolean, bounds, flag, keywords, text, texts
+from ._sysbench_literal import literals
 from .structured import parse_json
 
 CheckFn = Callable[[str], tuple[bool, str]]
@@ -28,14 +29,15 @@ def paragraph_count(args: Any, name: str) -> CheckFn:
 def paragraph_starts(args: Any, name: str) -> CheckFn:
     """Paragraph i starts with item i (a template of required openers, in order)."""
     openers = texts(args, name)
+    lits = literals(openers, case_sensitive=False)
 
     def check(reply: str) -> tuple[bool, str]:
         paras = t.paragraphs(reply)
         if len(paras) < len(openers):
             return False, f"expected {len(openers)} paragraphs with openers, got {len(paras)}"
-        for i, (para, opener) in enumerate(zip(paras, openers, strict=False), 1):
-            if not t.normalise(para).startswith(t.normalise(opener)):
-                return False, f"paragraph {i} should start with {quote(opener)}: {quote(para)}"
+        for i, (para, lit) in enumerate(zip(paras, lits, strict=False), 1):
+            if not lit.starts(para):
+                return False, f"paragraph {i} should start with {quote(lit.text)}: {quote(para)}"
         return True, f"paragraphs start with {quote_all(openers)}"
 
     return check
@@ -84,12 +86,15 @@ def no_bold(args: Any, name: str) -> CheckFn:
 
 
 def bold_contains(args: Any, name: str) -> CheckFn:
-    term = text(args, name)
+    """Each term (one, or a list) is inside some bold span."""
+    terms = literals(texts(args, name), case_sensitive=False)
 
     def check(reply: str) -> tuple[bool, str]:
-        if any(t.nfkc(term) in t.nfkc(span) for span in t.bold_spans(reply)):
-            return True, f"{quote(term)} is bold"
-        return False, f"expected {quote(term)} in bold (**...**)"
+        spans = t.bold_spans(reply)
+        missing = [x.text for x in terms if not any(x.found_in(span) for span in spans)]
+        if not missing:
+            return True, f"{quote_all(x.text for x in terms)} in bold"
+        return False, f"expected {quote_all(missing)} in bold (**...**)"
 
     return check
 
@@ -110,6 +115,77 @@ def line_markers(args: Any, name: str) -> CheckFn:
         if seen == list(markers):
             return True, f"lines marked {' '.join(markers)} in order"
         return False, f"expected lines marked {' '.join(markers)} in order, got {' '.join(seen)}"
+
+    return check
+
+
+# marker_series: the style of a numbering ("①", "一、", "1.", "(1)", "I."), read from its first
+# marker. Circled numbers, (1) and 一、 are unambiguous inside a line ("①温杯；②投茶"); 1. and I.
+# count only at the start of a line (3.5 and "I. am" are not markers).
+_CN_DIGITS = "一二三四五六七八九"
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+_LINE_START = r"(?m:^)[ \t]*(?:[*_#>]+[ \t]*|[-•][ \t]+)?"
+
+
+def _cn_value(word: str) -> int:
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _CN_DIGITS.index(word[1]) + 1
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        return (_CN_DIGITS.index(tens) + 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
+    return _CN_DIGITS.index(word) + 1
+
+
+def _roman_value(word: str) -> int:
+    vals = [_ROMAN[c] for c in word.lower()]
+    return sum(-v if i + 1 < len(vals) and v < vals[i + 1] else v for i, v in enumerate(vals))
+
+
+def _series_style(first: str) -> tuple[re.Pattern[str], Callable[[str], int]] | None:
+    m = first.strip()
+    if re.fullmatch(r"[①-⑳]", m):
+        return re.compile(r"([①-⑳])"), lambda tok: ord(tok) - 0x245F
+    if re.fullmatch(r"[(（]1[)）]", m):
+        return re.compile(r"[(（](\d{1,2})[)）]"), int
+    found = re.fullmatch(r"(1|一|I|i)([.、．):：)])", m)
+    if found is None:
+        return None
+    head, sep = found.groups()
+    seps = "[.．]" if sep in ".．" else re.escape(sep)
+    if head == "1":
+        return re.compile(_LINE_START + r"(\d{1,2})" + seps), int
+    if head == "一":
+        where = r"(?:^|(?<=[\s。；;:：，,]))" if sep == "、" else _LINE_START
+        return re.compile(where + r"([一二三四五六七八九十]{1,3})" + seps, re.M), _cn_value
+    letters = "[IVX]" if head == "I" else "[ivx]"
+    return re.compile(_LINE_START + f"({letters}{{1,5}})" + seps), _roman_value
+
+
+def marker_series(args: Any, name: str) -> CheckFn:
+    """``"①"`` (or ``{first: "一、", min: 2}``): the reply numbers its points in that style,
+    1, 2, 3, … in order, at least ``min`` of them (default 2)."""
+    kw = keywords(args, name, "first", {"min": 2})
+    first = text(kw["first"], f"{name}.first")
+    style = _series_style(first)
+    if style is None:
+        raise ValueError(f"{name}: unknown numbering style {first!r} (use ①, (1), 1., 一、, I.)")
+    least = bounds({"min": kw["min"]}, f"{name}.min")
+    rx, value = style
+
+    def check(reply: str) -> tuple[bool, str]:
+        got = []
+        for tok in rx.findall(reply):
+            try:
+                got.append(value(tok))
+            except (ValueError, KeyError):
+                got.append(0)
+        ok = got == list(range(1, len(got) + 1)) and least.ok(len(got))
+        shown = " ".join(map(str, got)) or "none"
+        if ok:
+            return True, f"{len(got)} points numbered like {quote(first)} in order"
+        return False, f"expected points numbered like {quote(first)} 1, 2, 3…, got {shown}"
 
     return check
 
@@ -188,6 +264,7 @@ LAYOUT_CHECKS = {
     "no_bold": no_bold,
     "bold_contains": bold_contains,
     "line_markers": line_markers,
+    "marker_series": marker_series,
     "json": json_any,
     "json_object": json_object,
     "template": template,

@@ -96,6 +96,54 @@ def paragraphs(text: str) -> list[str]:
     return blocks
 
 
+_TERMINATOR = regex.compile(r"[。！？!?…]+[”’」』\"')）]*|\.(?=\s|$)[”’」』\"')）]*|\n+")
+# A fragment that is only a list marker ("1.", "a.", "iv.") is not a sentence of its own.
+_MARKER_ONLY = regex.compile(r"\s*[-*•]?\s*(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,5})\.\s*")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences: text up to 。！？!?… (with closing quotes), a full stop before a space, or a
+    line break. A fragment with no letter or digit (an emoji, a lone mark) belongs to the
+    sentence before it; a list marker such as "1." to the sentence after it."""
+    pieces, start = [], 0
+    for m in _TERMINATOR.finditer(text):
+        piece = text[start : m.end()]
+        if m.group().startswith(".") and _MARKER_ONLY.fullmatch(piece):
+            continue
+        pieces.append(piece)
+        start = m.end()
+    pieces.append(text[start:])
+    out: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        if not piece:
+            continue
+        if not _LETTER_OR_DIGIT.search(piece):
+            if out:
+                out[-1] += piece
+            continue
+        out.append(piece)
+    return out
+
+
+_LATIN_WORD = regex.compile(r"\p{Latin}+(?:['’-]\p{Latin}+)*")
+_WORD_TOKEN = regex.compile(
+    r"\p{Latin}+(?:['’-]\p{Latin}+)*|[\p{Han}\p{Hiragana}\p{Katakana}]|\p{Hangul}+|\p{N}+"
+    r"|[^\W\d_]+"
+)
+
+
+def english_words(text: str) -> list[str]:
+    """Words written in Latin letters (apostrophes and hyphens inside a word allowed)."""
+    return list(_LATIN_WORD.findall(text))
+
+
+def word_tokens(text: str) -> list[str]:
+    """Words in reading order: Latin words, single Chinese/Japanese characters, Hangul words,
+    numbers (punctuation, emoji and symbols are not words)."""
+    return list(_WORD_TOKEN.findall(text))
+
+
 def list_items(text: str) -> list[str]:
     """Lines that start with a list marker: - * • 1. 1) (1) ① 一、 I. ."""
     return [line for line in text.splitlines() if _LIST_ITEM.match(line)]
@@ -219,3 +267,76 @@ def segments(text: str) -> list[str]:
     """Lines, then sentences, for finding each language of a mixed reply."""
     parts = regex.split(r"(?<=[.!?。！？])\s*|\n+", text)
     return [p for p in parts if sum(ch.isalpha() for ch in p) >= 2]
+
+
+# Short segments (the last sentence, a JSON value) defeat a statistical model: py3langid calls
+# "Hello" Finnish. The script decides Chinese, Japanese and Korean; among Latin-script languages
+# the model decides only when it is confident, otherwise the script alone is the answer.
+LATIN_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl"]
+_CONFIDENT = 0.5
+_latin_identifier: Any = None
+
+
+def _latin_model() -> Any:
+    global _latin_identifier
+    with _lock:
+        if _latin_identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore
+
+            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            ident.set_languages(LATIN_LANGUAGES)
+            _latin_identifier = ident
+        return _latin_identifier
+
+
+def script_of(text: str) -> str:
+    """The dominant script of ``text`` by words (a Chinese character is a word): ``zh``
+    (Han), ``ja`` (Han with kana), ``ko`` (Hangul), ``latin``, ``other`` or ``''``."""
+    tokens = word_tokens(text)
+    counts = {"han": 0, "kana": 0, "hangul": 0, "latin": 0, "other": 0}
+    for tok in tokens:
+        if tok[0].isdigit():
+            continue
+        if regex.match(r"\p{Han}", tok):
+            counts["han"] += 1
+        elif regex.match(r"[\p{Hiragana}\p{Katakana}]", tok):
+            counts["kana"] += 1
+        elif regex.match(r"\p{Hangul}", tok):
+            counts["hangul"] += 1
+        elif regex.match(r"\p{Latin}", tok):
+            counts["latin"] += 1
+        else:
+            counts["other"] += 1
+    total = sum(counts.values())
+    if not total:
+        return ""
+    if counts["hangul"] * 2 >= total:
+        return "ko"
+    if counts["kana"] and (counts["kana"] + counts["han"]) * 2 >= total:
+        return "ja"
+    if counts["han"] * 2 >= total:
+        return "zh"
+    return "latin" if counts["latin"] * 2 >= total else "other"
+
+
+def segment_language(text: str) -> tuple[str, str]:
+    """``(code, how)`` for a short piece of text: ``how`` says what decided it. ``code`` is
+    ``latin`` when the text is in Latin letters but too short to tell which language."""
+    script = script_of(text)
+    if script in ("zh", "ja", "ko", ""):
+        return script, "script"
+    if script == "other":
+        return identify(text)[0] or "other", "model"
+    cleaned = " ".join(_STRIP_FOR_LANGID.sub(" ", text).split())
+    code, prob = _latin_model().classify(cleaned)
+    if float(prob) >= _CONFIDENT:
+        return str(code), f"model p={float(prob):.2f}"
+    return "latin", f"script (too short to tell, p={float(prob):.2f})"
+
+
+def in_language(text: str, want: str) -> tuple[bool, str]:
+    """Whether a short piece of text is in ``want`` (a code), with what was identified."""
+    got, how = segment_language(text)
+    if got == want or (got == "latin" and want in LATIN_LANGUAGES):
+        return True, f"{want} ({how})"
+    return False, f"{got or 'no language'} ({how})"

@@ -183,6 +183,39 @@ ScoreFn = Callable[[ScorerContext], Score]
 AsyncScoreFn = Callable[[ScorerContext], Awaitable[Score]]
 
 
+FnT = TypeVar("FnT", bound=Callable[["ScorerContext"], Any])
+
+
+@dataclass(frozen=True)
+class JudgeNeed:
+    """A built scorer's declaration that it needs the run's judge model (``--llm-judge-model``).
+
+    Collection checks it against the settings, so a run without a judge is refused before any
+    model call rather than failing dialogue by dialogue. ``what`` names what needs the judge
+    (for the message); ``without_judge`` is the scorer's variant for ``--llm-no-judge`` runs,
+    which scores only what a program can decide (None: the scorer cannot run without one).
+    """
+
+    what: str
+    without_judge: Callable[[ScorerContext], Any] | None = None
+
+
+_JUDGE_NEED = "llmbench_judge_need"
+
+
+def requires_judge(
+    fn: FnT, what: str, without_judge: Callable[[ScorerContext], Any] | None = None
+) -> FnT:
+    """Mark the function a scorer factory returns as needing the judge (see ``JudgeNeed``)."""
+    setattr(fn, _JUDGE_NEED, JudgeNeed(what, without_judge))
+    return fn
+
+
+def judge_need(fn: object) -> JudgeNeed | None:
+    need = getattr(fn, _JUDGE_NEED, None)
+    return need if isinstance(need, JudgeNeed) else None
+
+
 class ScorerFactory(Protocol):
     """What ``@scorer`` returns: called with the YAML arguments, returns a ``ScoreFn``."""
 
@@ -202,27 +235,32 @@ def scorer(name: str) -> Callable[[F], F]:
     Registration happens in the registry, not here, so importing a module has no side effects.
     """
 
+    def named(s: object) -> Score:
+        if not isinstance(s, Score):
+            raise TypeError(f"scorer {name!r} returned {type(s).__name__}, not Score")
+        if s.name:
+            return s
+        return Score(s.passed, s.reason, s.value, name, s.metadata)
+
+    async def named_later(pending: Awaitable[Score]) -> Score:
+        return named(await pending)
+
+    def wrap(fn: Callable[[ScorerContext], Any]) -> Callable[[ScorerContext], Any]:
+        def run(ctx: ScorerContext) -> Score | Awaitable[Score]:
+            s = fn(ctx)
+            return named_later(s) if inspect.isawaitable(s) else named(s)
+
+        run.__name__ = name
+        need = judge_need(fn)
+        if need is not None:  # the declaration survives the wrapping, its variant is named too
+            variant = wrap(need.without_judge) if need.without_judge is not None else None
+            requires_judge(run, need.what, variant)
+        return run
+
     def decorate(factory: F) -> F:
         @functools.wraps(factory)
         def build(*args: Any, **kwargs: Any) -> Callable[[ScorerContext], Any]:
-            fn = factory(*args, **kwargs)
-
-            def named(s: object) -> Score:
-                if not isinstance(s, Score):
-                    raise TypeError(f"scorer {name!r} returned {type(s).__name__}, not Score")
-                if s.name:
-                    return s
-                return Score(s.passed, s.reason, s.value, name, s.metadata)
-
-            async def named_later(pending: Awaitable[Score]) -> Score:
-                return named(await pending)
-
-            def run(ctx: ScorerContext) -> Score | Awaitable[Score]:
-                s = fn(ctx)
-                return named_later(s) if inspect.isawaitable(s) else named(s)
-
-            run.__name__ = name
-            return run
+            return wrap(factory(*args, **kwargs))
 
         build.scorer_name = name  # type: ignore[attr-defined]
         build.signature = inspect.signature(factory)  # type: ignore[attr-defined]

@@ -165,3 +165,31 @@ def test_render_and_the_family_registry() -> None:
     assert "official CSR 90.0  ISR 90.0  SSR 70.0" in text
     assert "CSR by type: format 90.0" in text
     assert "dependent 40.0 (n=1, R1.. 100.0 100.0 0.0 0.0 0.0); parallel 100.0" in text
+
+
+SKIP: Item = ("style", "not scored", "not scored")
+
+
+def test_a_run_without_a_judge_gets_a_labelled_program_only_csr_and_no_official_numbers() -> None:
+    rows = [
+        row("d1", [turn("align", YES, SKIP), turn("align", NO, ("content", "yes", "yes"))]),
+        five(True, True, True, True, True, name="d2"),  # a dialogue without judge items
+    ]
+    m = aggregate(rows)["models"]["m"]  # type: ignore[index]
+    assert m["official"] is None and m["strict"] is None  # never SysBench numbers
+    only = m["program_only"]
+    assert (only["scored"], only["not_scored"]) == (8, 1)
+    assert only["CSR"] == pytest.approx(7 / 8)
+    assert only["CSR_by_type"]["format"] == pytest.approx(6 / 7)
+    assert only["CSR_by_type"]["style"] is None  # only "not scored" items of that type
+    assert m["not_scored_items"] == 1
+    text = "\n".join(render(aggregate(rows)))  # type: ignore[arg-type]
+    assert "program checks only: CSR 87.5 over 8 program-checked constraints; 1 not scored" in text
+    assert "not SysBench's CSR" in text and "not comparable with the published numbers" in text
+    mode_lines = [x for x in text.splitlines() if x.lstrip().startswith(("official", "strict"))]
+    assert mode_lines == [] and "ISR" not in text.split("no ISR")[0]
+
+
+def test_a_model_with_every_item_scored_keeps_its_official_numbers() -> None:
+    m = aggregate([five(True, True, False, True, True)])["models"]["m"]  # type: ignore[index]
+    assert "program_only" not in m and m["official"]["SSR"] == pytest.approx(0.4)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.cli import main
+from pytest_llmbench.families.sysbench.classify import classify
 from pytest_llmbench.families.sysbench.loader import EXPECTED, ImportError_, convert
-from pytest_llmbench.families.sysbench.patterns import classify
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.scoring.registry import ScorerRegistry
 
@@ -38,7 +38,7 @@ def test_import_writes_valid_suites_and_reports_counts(
 ) -> None:
     assert run_import(tmp_path, FIXTURE) == 0
     out, err = capsys.readouterr()
-    assert "3 dialogues, 15 turns, 22 constraints (16 program, 6 judge)" in out
+    assert "3 dialogues, 15 turns, 22 constraints (16 program, 0 partial, 6 judge)" in out
     assert "dialogues: dependent 2, parallel 1" in out
     assert "1 turn(s) without a checklist (not scored): system_id 3 turn 3" in err
     assert "partial file: 3 of 500" in err
@@ -239,3 +239,81 @@ def test_checkable_patterns_become_program_checks(text: str, check: dict[str, An
 @pytest.mark.parametrize("text", JUDGE)
 def test_everything_else_stays_with_the_judge(text: str) -> None:
     assert classify(text) is None
+
+
+# --- issue 16: the two wrong verdicts, the wording fixture and the coverage report ---------------
+
+
+def _program(text: str, reply: str) -> bool:
+    from pytest_llmbench.scorers._sysbench_checks import build_all
+
+    check = classify(text)
+    assert check is not None, text
+    return all(fn(reply)[0] for _, fn in build_all(check, text))
+
+
+def test_a_latin_literal_matches_in_any_case() -> None:
+    """“let me see” was matched case-sensitively, so a reply opening "Let me see，" failed."""
+    assert _program('以"let me see"开头', "Let me see，这个问题我来回答。")
+    assert _program('以"let me see"开头', "LET ME SEE: 好的。")
+    assert not _program('以"let me see"开头', "Well, let me see.")
+    assert _program("以大写的“OK”开头", "OK，马上处理。")  # the case is stated: it counts
+    assert not _program("以大写的“OK”开头", "ok，马上处理。")
+
+
+def test_wei_before_yinei_means_at_most() -> None:
+    """“回复字数为100字以内” was read as exactly 100 (为 "equals" before 以内 was seen)."""
+    assert classify("回复字数为100字以内") == {"length": {"unit": "chars", "max": 100}}
+    assert _program("回复字数为100字以内", "绿茶宜用八十度的水冲泡，两分钟即可。")
+    assert not _program("回复字数为100字以内", "茶" * 101)
+    assert classify("表情数量为3个以内") == {"emoji_count": {"max": 3}}
+    assert classify("回复字数为100字") == {"length": {"unit": "chars", "eq": 100}}
+
+
+WORDING_FIXTURE = Path(__file__).parent / "data" / "sysbench_wordings.json"
+
+
+def test_the_wording_fixture_is_in_sync_with_the_table() -> None:
+    from .make_wordings_fixture import render
+
+    assert WORDING_FIXTURE.read_text(encoding="utf-8") == render(), (
+        "run python -m tests.sysbench.make_wordings_fixture"
+    )
+
+
+def test_importing_the_official_format_fixture_classifies_like_the_table() -> None:
+    from .wordings import load
+
+    table = {w.text: w.expected() for w in load()}
+    scenarios, report = convert(json.loads(WORDING_FIXTURE.read_text(encoding="utf-8")))
+    got = {}
+    for sc in scenarios:
+        for turn in sc["turns"]:
+            for c in turn["expect"][0]["sysbench/checklist"]["criteria"]:
+                got[c["text"]] = (c["method"], c.get("check"), c.get("decides"), c.get("when"))
+    assert got == table
+    counts = report.counts
+    assert counts["program"] + counts["partial"] + counts["judge"] == len(table)
+    assert counts["program"] >= 0.95 * sum(1 for m, *_ in table.values() if m == "program")
+    registry = ScorerRegistry()  # every imported checklist builds
+    for sc in scenarios:
+        for turn in sc["turns"]:
+            registry.build("sysbench/checklist", turn["expect"][0]["sysbench/checklist"])
+
+
+def test_import_report_prints_the_coverage_per_constraint_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "sysbench", "--source", str(WORDING_FIXTURE), "--report"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage by constraint type" in out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  ")}
+    total, program, partial, judge = (int(x) for x in rows["all"][:4])
+    assert total == program + partial + judge == 365
+    for kind in ("content", "action", "style", "format", "role", "background"):
+        n, p, q, j = (int(x) for x in rows[kind][:4])
+        assert n == p + q + j
+    assert "by family (constraints with a check):" in out and "judge items, by reason:" in out
+    assert "files" not in out and not list(tmp_path.iterdir())  # --report alone writes nothing
+    assert main(["import", "sysbench", "--source", str(WORDING_FIXTURE)]) == 2
+    assert "give --out DIR" in capsys.readouterr().err

@@ -260,3 +260,74 @@ def test_imported_suite_runs_with_the_judge(
     )
     assert agg["official"]["CSR"] == 1.0  # official: the judge decides every item
     assert agg["strict"]["CSR"] < 1.0  # strict: programs decide theirs ("收到" has no emoji...)
+
+
+# --- issue 16: no judge configured ---------------------------------------------------------------
+
+
+def test_a_suite_needing_a_judge_is_refused_before_any_model_call(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    write_suite(suite(JUDGED))
+    write_suite(suite(JUDGED).replace("id: dialogue", "id: other"), "more.llmbench.yaml")
+    fake_server.script(model_reply)
+    run = pytester.runpytest(*args(fake_server))
+    run.assert_outcomes(errors=2)  # one per suite file, nothing run
+    assert fake_server.requests == []
+    text = run.stdout.str()
+    full = "constraint(s) 2 ('Polite') need an LLM judge; pass --llm-judge-model=MODEL"
+    assert text.count(full) == 1  # explained once; the other file refers to it
+    assert "--llm-no-judge to score only what a program can check" in text
+    assert "No model has been called." in text
+    assert "need an LLM judge too (see the first such error)" in text
+    assert "Interrupted: 2 errors during collection" in text
+
+
+def test_no_judge_mode_scores_program_checks_only_under_its_own_label(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    write_suite(suite(JUDGED))
+    fake_server.script(
+        lambda b: "Sure thing." if "number 3" in last_user_text(b) else model_reply(b)
+    )
+    run = pytester.runpytest(*args(fake_server, "--llm-no-judge"))
+    run.assert_outcomes(failed=1)  # round 3 breaks the program-checked constraint
+    assert len(fake_server.requests) == 5
+    assert all(b["model"] == "fake-model" for b in fake_server.requests)  # no judge call
+    run.stdout.fnmatch_lines(
+        [
+            "*round 3 (align): 0/1 program-checked constraints satisfied, 1 not scored (no judge)*",
+            "sysbench [[]openai/fake-model[]]: 1 dialogues, 5 turns, 10 constraints*",
+            "  program checks only: CSR 80.0 over 5 program-checked constraints; "
+            "5 not scored (they need --llm-judge-model)",
+            "*not SysBench's CSR; no ISR/SSR without a judge",
+        ]
+    )
+    assert "official CSR" not in run.stdout.str()
+    agg = results(pytester)["aggregates"]["sysbench"]["models"]["openai/fake-model"]
+    assert agg["official"] is None and agg["strict"] is None
+    only = agg["program_only"]
+    assert (only["CSR"], only["scored"], only["not_scored"]) == (0.8, 5, 5)
+    assert only["label"].startswith("CSR over program-checked constraints only")
+    items = results(pytester)["results"][0]["scores"][0]["metadata"]["sysbench"]["items"]
+    assert [(i["method"], i["official"], i["strict"]) for i in items] == [
+        ("program", "yes", "yes"),
+        ("judge", "not scored", "not scored"),
+    ]
+
+
+def test_no_judge_changes_nothing_for_a_suite_without_judge_items(
+    pytester: pytest.Pytester, fake_server: FakeOpenAIServer, write_suite: Any
+) -> None:
+    write_suite(suite(PROGRAM))
+    fake_server.script(model_reply)
+    run = pytester.runpytest(*args(fake_server, "--llm-no-judge"))
+    run.assert_outcomes(passed=1)
+    agg = results(pytester)["aggregates"]["sysbench"]["models"]["openai/fake-model"]
+    assert agg["official"]["CSR"] == 1.0 and "program_only" not in agg
+
+
+def test_no_judge_and_a_judge_model_exclude_each_other(pytester: pytest.Pytester) -> None:
+    run = pytester.runpytest("--llm-no-judge", "--llm-judge-model=openai/judge")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines(["*--llm-no-judge and --llm-judge-model exclude each other*"])

@@ -39,6 +39,14 @@ PROGRAM_ONLY = [
     },
 ]
 
+# "starts with Received, and says something kind": the program's "no" settles it.
+PARTIAL_NO = {
+    "id": 1, "type": "format", "text": "Begins with Received and is kind", "method": "partial",
+    "check": {"starts_with": "Received"}, "decides": "no",
+}  # fmt: skip
+# "if the user is rude, begin with Received": the program's "yes" settles it.
+PARTIAL_YES = {**PARTIAL_NO, "text": "If the user is rude, begin with Received", "decides": "yes"}
+
 
 def ctx(reply: str, mode: ScoringMode = "official", judge: Any = None) -> ScorerContext:
     messages = (
@@ -81,10 +89,11 @@ def test_judge_item_without_a_judge_is_an_infrastructure_error() -> None:
 
 
 def test_official_uses_the_judge_for_every_item_strict_prefers_programs() -> None:
-    # The program says item 1 fails (no "Received"); the lenient judge says it passes.
+    # The program says item 1 fails (it does not start with "Received"); the lenient judge
+    # says it passes.
     judge = ScriptedJudge('{"评判理由": "fine", "评判结果": {"1": "是", "2": "是"}}')
-    official = score(CRITERIA, ctx("received, hi", judge=judge))
-    strict = score(CRITERIA, ctx("received, hi", mode="strict", judge=judge))
+    official = score(CRITERIA, ctx("Okay, received.", judge=judge))
+    strict = score(CRITERIA, ctx("Okay, received.", mode="strict", judge=judge))
     assert official.passed and not strict.passed
     assert (
         official.metadata["modes"]
@@ -145,6 +154,18 @@ def test_judge_no_fails_the_turn_and_names_the_item() -> None:
             },
             "unique",
         ),
+        ({"criteria": [{"type": "format", "text": "t", "method": "partial"}]}, "needs a 'check'"),
+        (
+            {"criteria": [{**PARTIAL_NO, "decides": "maybe"}]},
+            "decides must be 'yes' or 'no'",
+        ),
+        ({"criteria": [{**CRITERIA[0], "decides": "no"}]}, "'decides' belongs to method 'partial'"),
+        (
+            {"criteria": [{**CRITERIA[1], "when": {"user_language": "en"}}]},
+            "'when' needs a 'check'",
+        ),
+        ({"criteria": [{**CRITERIA[0], "when": {"user_mood": "happy"}}]}, "'when' must be"),
+        ({"criteria": [{**CRITERIA[0], "when": {"user_language": "xx"}}]}, "unknown language"),
         ({"criteria": [], "alignment": "sideways"}, "alignment must be"),
         ({"criteria": [], "judge_tries": 0}, "at least 1"),
         (
@@ -164,6 +185,69 @@ def test_judge_no_fails_the_turn_and_names_the_item() -> None:
 def test_bad_checklists_are_collection_errors(args: dict[str, Any], message: str) -> None:
     with pytest.raises(BadScorerArguments, match=message):
         REGISTRY.build("sysbench/checklist", args)
+
+
+# --- partial items, mechanical conditions, the declared need for a judge ----------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "reply", "judge_says", "strict"),
+    [
+        (PARTIAL_NO, "Hello there.", "是", "no"),  # the necessary condition fails: final
+        (PARTIAL_NO, "Received, dear friend.", "否", "no"),  # it holds: the judge decides
+        (PARTIAL_NO, "Received, dear friend.", "是", "yes"),
+        (PARTIAL_YES, "Received, dear friend.", "否", "yes"),  # the consequent holds: final
+        (PARTIAL_YES, "Hello there.", "是", "yes"),  # it does not: the judge decides
+        (PARTIAL_YES, "Hello there.", "否", "no"),
+    ],
+)
+def test_a_partial_item_is_settled_by_its_program_verdict_only_when_that_verdict_decides(
+    item: dict[str, Any], reply: str, judge_says: str, strict: str
+) -> None:
+    judge = ScriptedJudge(f'{{"评判结果": {{"1": "{judge_says}"}}}}')
+    (row,) = items(score([item], ctx(reply, mode="strict", judge=judge)))
+    assert (row["method"], row["decides"], row["strict"]) == ("partial", item["decides"], strict)
+    assert row["official"] == ("yes" if judge_says == "是" else "no")  # official: the judge's
+
+
+def test_a_mechanical_condition_makes_the_item_yes_when_it_does_not_hold() -> None:
+    item = {
+        "id": 1, "type": "style", "text": "If the user writes English, reply in Chinese",
+        "check": {"language": "zh"}, "when": {"user_language": "en"},
+    }  # fmt: skip
+
+    def verdict(user: str, reply: str) -> tuple[str, list[str]]:
+        messages = (Message("user", user), Message("assistant", reply))
+        (row,) = items(score([item], ScorerContext(messages=messages, turn=0)))
+        return row["program"], row["detail"]
+
+    assert verdict("Which tea helps me sleep?", "推荐洋甘菊茶。")[0] == "yes"
+    assert verdict("Which tea helps me sleep?", "Chamomile tea, I think.")[0] == "no"
+    got, why = verdict("哪种茶助眠？", "Chamomile tea, I think.")
+    assert got == "yes" and "does not apply" in why[0]
+
+
+def test_a_checklist_declares_at_build_time_whether_it_needs_the_judge() -> None:
+    from pytest_llmbench.scoring.api import judge_need
+
+    assert judge_need(REGISTRY.build("sysbench/checklist", {"criteria": PROGRAM_ONLY})) is None
+    both = [*CRITERIA, {**PARTIAL_NO, "id": 3}]
+    need = judge_need(REGISTRY.build("sysbench/checklist", {"criteria": both}))
+    assert need is not None and need.without_judge is not None
+    assert "constraint(s) 2 ('Gentle tone')" in need.what
+    only = need.without_judge(ctx("Received, hello."))
+    assert only.name == "sysbench/checklist" and only.passed and only.value == 1.0
+    assert only.metadata["modes"] == {"program_only": True}
+    rows = only.metadata["sysbench"]["items"]
+    assert [(r["id"], r["official"], r["strict"]) for r in rows] == [
+        ("1", "yes", "yes"),
+        ("2", "not scored", "not scored"),
+        ("3", "not scored", "not scored"),  # partial: not decided without the judge either
+    ]
+    bad = need.without_judge(ctx("Hello."))
+    assert (
+        not bad.passed and "0/1 program-checked constraints satisfied, 2 not scored" in bad.reason
+    )
 
 
 # --- through the conversation runner -----------------------------------------------------------

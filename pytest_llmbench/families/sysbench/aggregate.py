@@ -14,6 +14,11 @@ round), the scenarios sharing ``metadata.dialogue_id``. Its rounds come from the
 
 Dialogues with an error (a judge that gave no usable verdict, an unreachable model) are left out
 of every rate and counted; upstream aborts the whole run instead.
+
+A run without a judge (``--llm-no-judge``) leaves the items only a judge can decide "not
+scored". Its numbers are not SysBench's: for such a model the ``official`` and ``strict`` blocks
+are None, and a separate ``program_only`` block gives the CSR over the program-scored items
+(overall and per type) with how many were scored and not scored — never mixed into CSR/ISR/SSR.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ BENCHMARK = "sysbench"
 SCORER = "sysbench/checklist"
 MODES = ("official", "strict")
 PUBLISHED_JUDGE = "gpt-4o-2024-05-13"  # the judge of every published number (spec §6.1)
+NOT_SCORED = "not scored"  # the label scorers/sysbench.py gives judge items under --llm-no-judge
+PROGRAM_ONLY_LABEL = (
+    "CSR over program-checked constraints only (--llm-no-judge): not SysBench's CSR"
+)
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -128,6 +137,24 @@ def _counts(units: list[dict[str, Any]]) -> dict[str, Any]:
         "dialogues_by_type": {k: sum(1 for u in units if u["kind"] == k) for k in DIALOGUE_TYPES},
         "judged_items": sum(1 for it in items if it.get("judge") is not None),
         "program_items": sum(1 for it in items if it.get("program") is not None),
+        "not_scored_items": sum(1 for it in items if it.get("strict") == NOT_SCORED),
+    }
+
+
+def _program_only(units: list[dict[str, Any]]) -> dict[str, Any]:
+    items = [it for u in units for _, its in u["rounds"].values() for it in its]
+    scored = [it for it in items if it.get("strict") != NOT_SCORED]
+    by_type: dict[str, list[int]] = {t: [0, 0] for t in TYPE_KEYS}
+    for it in scored:
+        counts = by_type.setdefault(it["type"], [0, 0])
+        counts[0] += it["strict"] == "yes"
+        counts[1] += 1
+    return {
+        "label": PROGRAM_ONLY_LABEL,
+        "CSR": _rate(sum(1 for it in scored if it["strict"] == "yes"), len(scored)),
+        "CSR_by_type": {t: _rate(*v) for t, v in by_type.items()},
+        "scored": len(scored),
+        "not_scored": len(items) - len(scored),
     }
 
 
@@ -138,12 +165,16 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     models: dict[str, Any] = {}
     for model, dialogues in per_model.items():
         good = [u for u in dialogues.values() if not u["error"]]
+        counts = _counts(good)
+        unscored = counts["not_scored_items"] > 0
         models[model] = {
-            **_counts(good),
+            **counts,
             "errors": sum(1 for u in dialogues.values() if u["error"]),
             "comparable": bool(good) and all(u["official"] for u in dialogues.values()),
-            **{mode: _metrics(good, mode) for mode in MODES},
+            **{mode: None if unscored else _metrics(good, mode) for mode in MODES},
         }
+        if unscored:
+            models[model]["program_only"] = _program_only(good)
     return {"models": models}
 
 
@@ -167,6 +198,9 @@ def render(agg: dict[str, Any]) -> list[str]:
         )
         if not m["dialogues"]:
             continue
+        if m.get("program_only"):
+            lines += _render_program_only(m["program_only"])
+            continue
         for mode in MODES:
             x = m[mode]
             a = x["ISR_by_alignment"]
@@ -185,3 +219,13 @@ def render(agg: dict[str, Any]) -> list[str]:
             if parts:
                 lines.append("           SSR " + "; ".join(parts))
     return lines
+
+
+def _render_program_only(p: dict[str, Any]) -> list[str]:
+    types = " ".join(f"{t} {_pct(v)}" for t, v in p["CSR_by_type"].items() if v is not None)
+    return [
+        f"  program checks only: CSR {_pct(p['CSR'])} over {p['scored']} program-checked "
+        f"constraints; {p['not_scored']} not scored (they need --llm-judge-model)",
+        f"           CSR by type: {types}",
+        "           not SysBench's CSR; no ISR/SSR without a judge",
+    ]

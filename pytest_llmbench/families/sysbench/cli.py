@@ -1,4 +1,4 @@
-"""``llmbench import sysbench --source FILE|hf://... --out DIR [--official-code PATH]``."""
+"""``llmbench import sysbench --source FILE|hf://... --out DIR|--report [--official-code PATH]``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,15 @@ def _configure(p: argparse.ArgumentParser) -> None:
         "and its retry/temperature schedule are read from it (official judge, comparable "
         "with the paper); without it the judge uses our own wording",
     )
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for suite files")
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="folder for suite files (optional with --report)"
+    )
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print, per constraint type and per wording family, how many constraints became "
+        "program checks, partial checks and judge items",
+    )
     p.add_argument(
         "--history",
         choices=("model", "reference"),
@@ -49,6 +57,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.chunk < 1:
         print("llmbench import sysbench: --chunk must be at least 1", file=sys.stderr)
+        return 2
+    if args.out is None and not args.report:
+        print("llmbench import sysbench: give --out DIR (or --report alone)", file=sys.stderr)
         return 2
     try:
         path, label, data = _data(args.source)
@@ -73,9 +84,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"llmbench import sysbench: {exc}", file=sys.stderr)
         return 1
     c = report.counts
+    written = f" -> {len(report.files)} file(s) in {args.out}" if args.out is not None else ""
     print(
         f"{c['dialogues']} dialogues, {c['turns']} turns, {c['constraints']} constraints "
-        f"({c['program']} program, {c['judge']} judge) -> {len(report.files)} file(s) in {args.out}"
+        f"({c['program']} program, {c['partial']} partial, {c['judge']} judge){written}"
     )
     print("by type: " + ", ".join(f"{k} {v}" for k, v in c["constraints_by_type"].items()))
     print("turns: " + ", ".join(f"{k} {v}" for k, v in c["turns_by_alignment"].items()))
@@ -87,8 +99,16 @@ def _run(args: argparse.Namespace) -> int:
               f"{shown}{more}", file=sys.stderr)  # fmt: skip
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    if c["judge"]:
-        print(f"note: {c['judge']} constraint(s) need --llm-judge-model to be scored")
+    if args.report:
+        from pytest_llmbench.families.sysbench.coverage import render
+
+        print("\n".join(render(report.coverage)))
+    needy = c["partial"] + c["judge"]
+    if needy:
+        print(
+            f"note: {needy} constraint(s) need --llm-judge-model to be scored "
+            "(--llm-no-judge scores only the program checks)"
+        )
     wording = "official (read from the checkout)" if judge else "our own (not comparable)"
     print(f"judge wording: {wording}")
     return 0

@@ -2,9 +2,11 @@
 
 Nothing converted is ever committed: the data has no licence. Turn k is the k-th ``user``
 entry of ``messages``; its checklist is ``prompt_infos[<that exact text>]``. Each constraint is
-marked ``method: program`` with a ``check`` when ``patterns.classify`` recognises it, else
-``method: judge``. With ``history="reference"`` (the ablation of spec §4) each round becomes
-its own scenario whose prefilled history holds the human reference replies.
+classified by ``classify.classify_wording``: ``method: program`` with a ``check`` (and a
+``when`` for a mechanical condition), ``method: partial`` with a ``check`` and ``decides``, or
+``method: judge``; the report counts them per constraint type and family (coverage). With
+``history="reference"`` (the ablation of spec §4) each round becomes its own scenario whose
+prefilled history holds the human reference replies.
 
 With the official judge (``--official-code``) every checklist carries it as the scorer's
 ``judge`` argument (one YAML anchor per file), criteria keep the file's order (the order
@@ -24,7 +26,8 @@ from typing import Any
 import yaml
 
 from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
-from pytest_llmbench.families.sysbench.patterns import classify
+from pytest_llmbench.families.sysbench.classify import classify_wording
+from pytest_llmbench.families.sysbench.coverage import Coverage
 from pytest_llmbench.provenance import Provenance
 
 EXPECTED: dict[str, Any] = {
@@ -51,10 +54,11 @@ class Report:
     unlabelled: list[str] = field(default_factory=list)  # "system_id 7 turn 3"
     warnings: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def _criteria(
-    raw: Any, where: str, counts: Counter[str], official: bool = False
+    raw: Any, where: str, counts: Counter[str], cover: Coverage, official: bool = False
 ) -> list[dict[str, Any]]:
     if not isinstance(raw, dict):
         raise ImportError_(f"{where}: 'criteria' must be an object keyed '1', '2', ...")
@@ -77,19 +81,24 @@ def _criteria(
         except ValueError as exc:
             raise ImportError_(f"{where}: {exc}") from None
         text = str(c["criteria_content"])
-        check = classify(text)
+        found = classify_wording(text)
         item: dict[str, Any] = {
             # ids may be ints or strings in the raw file: compared as strings
             "id": str(c.get("criteria_id", key)),
             **({"key": str(key)} if official else {}),  # what the official judge matches
             "type": str(c["criteria_type"]),
             "text": text,
-            "method": "program" if check else "judge",
+            "method": found.method,
         }
-        if check:
-            item["check"] = check
+        if found.check is not None:
+            item["check"] = found.check
+        if found.decides is not None:
+            item["decides"] = found.decides
+        if found.when is not None:
+            item["when"] = found.when
         counts[kind] += 1
-        counts["program" if check else "judge"] += 1
+        counts[found.method] += 1
+        cover.add(kind, found)
         out.append(item)
     return out
 
@@ -124,7 +133,10 @@ def _dialogue(
             alignment = ALIGNMENTS.get(str(info.get("alignment")))
             if alignment is None:
                 raise ImportError_(f"{where} turn {k}: alignment {info.get('alignment')!r}")
-            crit = _criteria(info.get("criteria"), f"{where} turn {k}", counts, judge is not None)
+            crit = _criteria(
+                info.get("criteria"), f"{where} turn {k}", counts, report.coverage,
+                judge is not None,
+            )  # fmt: skip
             args: dict[str, Any] = {"alignment": alignment, "criteria": crit}
             if judge is not None:
                 args["judge"] = judge  # the same object each time: dumped once, then aliased
@@ -194,8 +206,9 @@ def convert(
     report.counts = {
         "dialogues": len(scenarios),
         "turns": turns,
-        "constraints": counts["program"] + counts["judge"],
+        "constraints": counts["program"] + counts["partial"] + counts["judge"],
         "program": counts["program"],
+        "partial": counts["partial"],
         "judge": counts["judge"],
         "constraints_by_type": {k: counts[k] for k in EXPECTED["constraints_by_type"]},
         "turns_by_alignment": {k: counts[k] for k in ("align", "misalign")},
@@ -245,7 +258,7 @@ def write(
 
 def import_file(
     source: Path,
-    out: Path,
+    out: Path | None,
     history: str = "model",
     chunk: int = 100,
     *,
@@ -253,8 +266,9 @@ def import_file(
     provenance: Provenance | None = None,
     label: str | None = None,
 ) -> Report:
-    """``judge``: the official judge's scorer argument; ``label``: how the header names the
-    source (default: the file name)."""
+    """Convert ``source``; write the suites to ``out`` (None: only report). ``judge``: the
+    official judge's scorer argument; ``label``: how the header names the source (default: the
+    file name)."""
     raw = source.read_bytes()
     try:
         data = json.loads(raw)
@@ -263,5 +277,6 @@ def import_file(
     scenarios, report = convert(data, history, judge)
     if len(data) == EXPECTED["dialogues"] and hashlib.sha256(raw).hexdigest() != SHA256:
         report.warnings.append("SHA-256 differs from the one a third-party loader records")
-    report.files = write(scenarios, out, label or source.name, chunk, provenance)
+    if out is not None:
+        report.files = write(scenarios, out, label or source.name, chunk, provenance)
     return report
