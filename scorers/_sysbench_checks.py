@@ -35,14 +35,39 @@ def _counted(got: int, b: Bounds, what: str) -> tuple[bool, str]:
     return ok, f"{'' if ok else 'expected '}{b.describe()} {what}, got {got}"
 
 
-def length(args: Any, name: str) -> CheckFn:
+def _length_parts(args: Any, name: str) -> tuple[Callable[[str], int], Bounds, str]:
     kw = keywords(args, name, "unit", {}, extra=BOUND_KEYS)
     unit = kw["unit"]
     if unit not in UNITS:
         raise ValueError(f"{name}.unit must be one of {', '.join(UNITS)}, got {unit!r}")
-    b, count = bounds(args, name, extra=("unit",)), UNITS[unit]
     label = {"chars": "characters", "han": "Chinese characters"}.get(unit, unit)
+    return UNITS[unit], bounds(args, name, extra=("unit",)), label
+
+
+def length(args: Any, name: str) -> CheckFn:
+    count, b, label = _length_parts(args, name)
     return lambda reply: _counted(count(reply), b, label)
+
+
+def _each_length(split: Callable[[str], list[str]], part: str) -> Builder:
+    """每段不超过50字: every paragraph (or sentence) within the bounds."""
+
+    def build(args: Any, name: str) -> CheckFn:
+        count, b, label = _length_parts(args, name)
+
+        def check(reply: str) -> tuple[bool, str]:
+            parts = split(reply)
+            bad = [(i, count(p)) for i, p in enumerate(parts, 1) if not b.ok(count(p))]
+            if parts and not bad:
+                return True, f"every {part} has {b.describe()} {label}"
+            if not parts:
+                return False, f"no {part}s"
+            i, got = bad[0]
+            return False, f"{part} {i} has {got} {label}, expected {b.describe()}"
+
+        return check
+
+    return build
 
 
 def _affix(start: bool) -> Builder:
@@ -118,7 +143,16 @@ def not_contains(args: Any, name: str) -> CheckFn:
 
 
 def count(args: Any, name: str) -> CheckFn:
-    """``{text: ❤, eq: 5}``: occurrences of a literal."""
+    """``{text: ❤, eq: 5}``: occurrences of a literal; a list of such mappings must all hold
+    (“的”出现一次，“失败”出现3次)."""
+    if isinstance(args, list) and args:
+        checks = [count(a, f"{name}[{i}]") for i, a in enumerate(args)]
+
+        def all_of(reply: str) -> tuple[bool, str]:
+            results = [c(reply) for c in checks]
+            return all(ok for ok, _ in results), "; ".join(why for _, why in results)
+
+        return all_of
     if not isinstance(args, Mapping):
         raise TypeError(f"{name} needs a mapping: {{text: ..., eq/min/max/lt/gt: N}}")
     kw = keywords(args, name, "text", {"case_sensitive": False}, extra=BOUND_KEYS)
@@ -255,6 +289,8 @@ def _skip_space(hay: str, pos: int) -> int:
 
 CHECKS: dict[str, Builder] = {
     "length": length,
+    "paragraph_length": _each_length(t.paragraphs, "paragraph"),
+    "sentence_length": _each_length(t.sentences, "sentence"),
     "starts_with": _affix(start=True),
     "ends_with": _affix(start=False),
     "contains": contains,

@@ -438,6 +438,30 @@ CASES: list[tuple[str, Any, str, str, str, str]] = [
         "I. Warm\nII. Add",
         "II. 投茶\nIII. 注水\nIV. 等待",
     ),
+    (
+        "paragraph_length",
+        {"unit": "chars", "max": 6},
+        "Tea.\n\nWater.",
+        "先温杯。\n\n再投茶。",
+        "Tea.\n\nBoiling water.",
+        "先温杯。\n\n然后投入三克茶叶。",
+    ),
+    (
+        "sentence_length",
+        {"unit": "words", "max": 3},
+        "Warm the pot. Add leaves.",
+        "先温杯。再投茶。",
+        "Warm the pot first. Add leaves.",
+        "先温杯。然后投入三克茶叶。",
+    ),
+    (
+        "count",
+        [{"text": "的", "eq": 1}, {"text": "失败", "eq": 2}],
+        "的 failure: 失败 and 失败",
+        "我的失败，失败是成功之母。",
+        "的 的 失败 失败",
+        "我的失败。",
+    ),
 ]
 
 

@@ -94,6 +94,15 @@ def length(m: re.Match[str], wd: w.Wording) -> Found | None:
     return Found({"length": {"unit": kind, **b}})
 
 
+def each_length(m: re.Match[str], wd: w.Wording) -> Found | None:
+    """每段不超过50字 / each sentence at most 12 words: a length per paragraph or sentence."""
+    found = length(m, wd)
+    if found is None:
+        return None
+    sentence = re.search(r"句|sentence", m.group(0)) is not None
+    return Found({("sentence_length" if sentence else "paragraph_length"): found.check["length"]})
+
+
 def emoji_count(m: re.Match[str], wd: w.Wording) -> Found | None:
     """使用emoji → at least 1; 3个 → exactly 3; 3个以上 → at least 3; 3种/不同 → distinct;
     "an emoji" → at least 1."""

@@ -120,7 +120,9 @@ def _merge(found: list[tuple[str, Found]]) -> tuple[dict[str, Any], bool, str] |
             old = check[key]
             if old == value:
                 continue
-            if isinstance(old, dict) and isinstance(value, dict):
+            if key == "count":  # several literal counts: all must hold
+                check[key] = [*(old if isinstance(old, list) else [old]), value]
+            elif isinstance(old, dict) and isinstance(value, dict):
                 if set(old) & set(value) - {"unit"} or old.get("unit") != value.get("unit"):
                     return None
                 check[key] = {**old, **value}

@@ -147,6 +147,8 @@ FAMILIES: tuple[Family, ...] = _rows(
     ("length", r"(?:<ER> )?<EM>(?:(?:be|contain|have|use|stay|remain|consist of|be kept|answer|reply|respond|write|in) )*(?:<ECMP> )?<EN_N> (?P<unit>words?|characters?|chars?)(?: <EPOST>)?(?: long| in length| in total)?", b.length),
     ("length", r"<EM>(?:keep|limit) (?:the |your )?(?:reply|response|answer|it|replies|responses|answers)(?: length)? <ECMP> <EN_N> (?P<unit>words?|characters?|chars?)(?: <EPOST>)?", b.length),
     ("length", r"(?:<ER> )?<EM><ECMP> <EN_N> (?P<unit>words?|characters?|chars?)(?: <EPOST>)?", b.length),
+    ("each_length", r"<M>(?P<each>每段|每一段|每个段落|每一个段落|每句话?|每一句话?|每个句子)(?:的)?(?:(?:汉字)?(?:字数|长度|字符数))?<M>(?:控制|保持|限制)?(?:在)?(?:<ZCMP>)?<N>(?:个)?(?P<unit>字符|汉字|个汉字|个字|字)<ZPOST>?", b.each_length),
+    ("each_length", r"(?P<each>each|every) (?:paragraph|sentence) <EM>(?:be |have |contain |stay )?(?:<ECMP> )?<EN_N> (?P<unit>words?|characters?|chars?)(?: <EPOST>)?(?: long)?", b.each_length),
     # --- paragraphs and sentences ------------------------------------------------------------------
     ("paragraph_count", rf"<M><R><M>(?:分为|分成|分|为|包含|包括|共|只有|仅有|有|写|用|使用|控制在|保持在|划分为|组织为|组织成)?(?:<ZCMP>)?(?:有|为|是|分为|分成)?<N>(?:个)?(?:段|段落|自然段)(?:话|文字|内容)?<ZPOST>?(?:来)?(?:{_REPLY_VERB}|(?P<content>{_CONTENT}))?", b.counted("paragraph_count")),
     ("paragraph_count", r"<M><R>(?:的)?(?:段落|段)(?:数|数量|个数|总数)<M>(?:<ZCMP>)?<N>(?:个|段)?<ZPOST>?", b.counted("paragraph_count")),
