@@ -1,7 +1,7 @@
 """SysBench program checkers for the reply language (py3langid; see ``_sysbench_text``).
 
 The whole reply is identified by the model alone. A part of it (a sentence, a paragraph, a JSON
-value) is often too short for that, so ``_sysbench_text.in_language`` lets the script decide
+value) is often too short for that, so ``in_language`` lets the script decide
 Chinese, Japanese and Korean, and trusts the model among Latin-script languages only when it is
 confident."""
 
@@ -10,12 +10,87 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import regex  # type: ignore[import-untyped,unused-ignore]
+
 from . import _sysbench_text as t
 from ._match import quote
 from ._sysbench_args import keywords, text, texts
 from .structured import parse_json
 
 CheckFn = Callable[[str], tuple[bool, str]]
+
+
+# Short segments (the last sentence, a JSON value) defeat a statistical model: py3langid calls
+# "Hello" Finnish. The script decides Chinese, Japanese and Korean; among Latin-script languages
+# the model decides only when it is confident, otherwise the script alone is the answer.
+LATIN_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl"]
+_CONFIDENT = 0.5
+_latin_identifier: Any = None
+
+
+def _latin_model() -> Any:
+    global _latin_identifier
+    with t.LOCK:
+        if _latin_identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore
+
+            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            ident.set_languages(LATIN_LANGUAGES)
+            _latin_identifier = ident
+        return _latin_identifier
+
+
+def script_of(piece: str) -> str:
+    """The dominant script of ``piece`` by words (a Chinese character is a word): ``zh``
+    (Han), ``ja`` (Han with kana), ``ko`` (Hangul), ``latin``, ``other`` or ``''``."""
+    tokens = t.word_tokens(piece)
+    counts = {"han": 0, "kana": 0, "hangul": 0, "latin": 0, "other": 0}
+    for tok in tokens:
+        if tok[0].isdigit():
+            continue
+        if regex.match(r"\p{Han}", tok):
+            counts["han"] += 1
+        elif regex.match(r"[\p{Hiragana}\p{Katakana}]", tok):
+            counts["kana"] += 1
+        elif regex.match(r"\p{Hangul}", tok):
+            counts["hangul"] += 1
+        elif regex.match(r"\p{Latin}", tok):
+            counts["latin"] += 1
+        else:
+            counts["other"] += 1
+    total = sum(counts.values())
+    if not total:
+        return ""
+    if counts["hangul"] * 2 >= total:
+        return "ko"
+    if counts["kana"] and (counts["kana"] + counts["han"]) * 2 >= total:
+        return "ja"
+    if counts["han"] * 2 >= total:
+        return "zh"
+    return "latin" if counts["latin"] * 2 >= total else "other"
+
+
+def segment_language(piece: str) -> tuple[str, str]:
+    """``(code, how)`` for a short piece of text: ``how`` says what decided it. ``code`` is
+    ``latin`` when it is in Latin letters but too short to tell which language."""
+    script = script_of(piece)
+    if script in ("zh", "ja", "ko", ""):
+        return script, "script"
+    if script == "other":
+        return t.identify(piece)[0] or "other", "model"
+    cleaned = " ".join(t.STRIP_FOR_LANGID.sub(" ", piece).split())
+    code, prob = _latin_model().classify(cleaned)
+    if float(prob) >= _CONFIDENT:
+        return str(code), f"model p={float(prob):.2f}"
+    return "latin", f"script (too short to tell, p={float(prob):.2f})"
+
+
+def in_language(piece: str, want: str) -> tuple[bool, str]:
+    """Whether a short piece of text is in ``want`` (a code), with what was identified."""
+    got, how = segment_language(piece)
+    if got == want or (got == "latin" and want in LATIN_LANGUAGES):
+        return True, f"{want} ({how})"
+    return False, f"{got or 'no language'} ({how})"
 
 
 def language(args: Any, name: str) -> CheckFn:
@@ -63,7 +138,7 @@ def last_sentence_language(args: Any, name: str) -> CheckFn:
         found = t.sentences(reply)
         if not found:
             return False, "the reply has no sentence"
-        ok, got = t.in_language(found[-1], want)
+        ok, got = in_language(found[-1], want)
         verdict = "is in" if ok else f"should be in {want}, identified"
         return ok, f"last sentence {quote(found[-1], 50)} {verdict} {got}"
 
@@ -85,14 +160,14 @@ def paragraph_language(args: Any, name: str) -> CheckFn:
     def check(reply: str) -> tuple[bool, str]:
         paras = t.paragraphs(reply)
         if which == "any":
-            hits = [p for p in paras if t.in_language(p, want)[0]]
+            hits = [p for p in paras if in_language(p, want)[0]]
             if hits:
                 return True, f"paragraph {quote(hits[0], 40)} is in {want}"
             return False, f"no paragraph is in {want}"
         index = _WHICH[which] if isinstance(which, str) else which - 1
         if not paras or index >= len(paras):
             return False, f"expected a paragraph {which}, the reply has {len(paras)}"
-        ok, got = t.in_language(paras[index], want)
+        ok, got = in_language(paras[index], want)
         return (
             ok,
             f"paragraph {which} {'is in' if ok else f'should be in {want}, identified'} {got}",
@@ -145,7 +220,7 @@ def json_field_language(args: Any, name: str) -> CheckFn:
         words = " ".join(_strings(got))
         if not words.strip():
             return False, f"field {quote(key)} holds no text: {quote(repr(got))}"
-        ok, lang = t.in_language(words, want)
+        ok, lang = in_language(words, want)
         return (
             ok,
             f"field {quote(key)} {'is in' if ok else f'should be in {want}, identified'} {lang}",

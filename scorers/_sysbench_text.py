@@ -227,9 +227,9 @@ ALIASES = {
     "german": "de", "德语": "de", "spanish": "es", "西班牙语": "es",
     "russian": "ru", "俄语": "ru", "italian": "it", "portuguese": "pt",
 }  # fmt: skip
-_STRIP_FOR_LANGID = regex.compile(r"https?://\S+|```.*?```|`[^`]*`|[\d\p{P}\p{S}_]+", regex.S)
+STRIP_FOR_LANGID = regex.compile(r"https?://\S+|```.*?```|`[^`]*`|[\d\p{P}\p{S}_]+", regex.S)
 _identifier: Any = None
-_lock = threading.Lock()
+LOCK = threading.Lock()
 
 
 def language_code(name: str) -> str:
@@ -243,7 +243,7 @@ def language_code(name: str) -> str:
 
 def _model() -> Any:
     global _identifier
-    with _lock:
+    with LOCK:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore
 
@@ -256,7 +256,7 @@ def _model() -> Any:
 def identify(text: str) -> tuple[str, float]:
     """``(code, probability)`` of the dominant language; ``('', 0.0)`` when nothing is left
     after dropping digits, punctuation, symbols, emoji, URLs and code."""
-    cleaned = " ".join(_STRIP_FOR_LANGID.sub(" ", text).split())
+    cleaned = " ".join(STRIP_FOR_LANGID.sub(" ", text).split())
     if not any(ch.isalpha() for ch in cleaned):
         return "", 0.0
     code, prob = _model().classify(cleaned)
@@ -267,76 +267,3 @@ def segments(text: str) -> list[str]:
     """Lines, then sentences, for finding each language of a mixed reply."""
     parts = regex.split(r"(?<=[.!?。！？])\s*|\n+", text)
     return [p for p in parts if sum(ch.isalpha() for ch in p) >= 2]
-
-
-# Short segments (the last sentence, a JSON value) defeat a statistical model: py3langid calls
-# "Hello" Finnish. The script decides Chinese, Japanese and Korean; among Latin-script languages
-# the model decides only when it is confident, otherwise the script alone is the answer.
-LATIN_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl"]
-_CONFIDENT = 0.5
-_latin_identifier: Any = None
-
-
-def _latin_model() -> Any:
-    global _latin_identifier
-    with _lock:
-        if _latin_identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore
-
-            ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            ident.set_languages(LATIN_LANGUAGES)
-            _latin_identifier = ident
-        return _latin_identifier
-
-
-def script_of(text: str) -> str:
-    """The dominant script of ``text`` by words (a Chinese character is a word): ``zh``
-    (Han), ``ja`` (Han with kana), ``ko`` (Hangul), ``latin``, ``other`` or ``''``."""
-    tokens = word_tokens(text)
-    counts = {"han": 0, "kana": 0, "hangul": 0, "latin": 0, "other": 0}
-    for tok in tokens:
-        if tok[0].isdigit():
-            continue
-        if regex.match(r"\p{Han}", tok):
-            counts["han"] += 1
-        elif regex.match(r"[\p{Hiragana}\p{Katakana}]", tok):
-            counts["kana"] += 1
-        elif regex.match(r"\p{Hangul}", tok):
-            counts["hangul"] += 1
-        elif regex.match(r"\p{Latin}", tok):
-            counts["latin"] += 1
-        else:
-            counts["other"] += 1
-    total = sum(counts.values())
-    if not total:
-        return ""
-    if counts["hangul"] * 2 >= total:
-        return "ko"
-    if counts["kana"] and (counts["kana"] + counts["han"]) * 2 >= total:
-        return "ja"
-    if counts["han"] * 2 >= total:
-        return "zh"
-    return "latin" if counts["latin"] * 2 >= total else "other"
-
-
-def segment_language(text: str) -> tuple[str, str]:
-    """``(code, how)`` for a short piece of text: ``how`` says what decided it. ``code`` is
-    ``latin`` when the text is in Latin letters but too short to tell which language."""
-    script = script_of(text)
-    if script in ("zh", "ja", "ko", ""):
-        return script, "script"
-    if script == "other":
-        return identify(text)[0] or "other", "model"
-    cleaned = " ".join(_STRIP_FOR_LANGID.sub(" ", text).split())
-    code, prob = _latin_model().classify(cleaned)
-    if float(prob) >= _CONFIDENT:
-        return str(code), f"model p={float(prob):.2f}"
-    return "latin", f"script (too short to tell, p={float(prob):.2f})"
-
-
-def in_language(text: str, want: str) -> tuple[bool, str]:
-    """Whether a short piece of text is in ``want`` (a code), with what was identified."""
-    got, how = segment_language(text)
-    if got == want or (got == "latin" and want in LATIN_LANGUAGES):
-        return True, f"{want} ({how})"
-    return False, f"{got or 'no language'} ({how})"

@@ -3,7 +3,7 @@
 "当用户使用英文提问时，用中文回复" is a program check only because its condition is mechanical:
 the language of the user message can be identified. When the condition does not hold, the
 constraint is satisfied (an implication whose premise is false), so the item is "yes" whatever
-the reply. The user message is identified like any short text (``_sysbench_text.in_language``:
+the reply. The user message is identified like any short text (``_sysbench_lang.in_language``:
 script first, the model only when confident).
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from . import _sysbench_text as t
 from ._sysbench_args import text
+from ._sysbench_lang import in_language
 
 When = Callable[[str], tuple[bool, str]]  # user message -> (condition holds, reason)
 KNOWN = ("user_language",)
@@ -25,7 +26,7 @@ def build_when(spec: Any, where: str) -> When:
     want = t.language_code(text(spec["user_language"], f"{where}.user_language"))
 
     def holds(user: str) -> tuple[bool, str]:
-        ok, got = t.in_language(user, want)
+        ok, got = in_language(user, want)
         return ok, f"the user writes in {got}" if ok else f"the user does not write in {want}"
 
     return holds
