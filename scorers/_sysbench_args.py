@@ -35,6 +35,12 @@ class Bounds:
         return " and ".join(f"{_OPS[op]} {v}" for op, v in self.limits)
 
 
+def counted(got: int, b: Bounds, what: str) -> tuple[bool, str]:
+    """A count check's verdict and reason ("expected at most 3 emoji, got 4")."""
+    ok = b.ok(got)
+    return ok, f"{'' if ok else 'expected '}{b.describe()} {what}, got {got}"
+
+
 def bounds(value: Any, name: str, extra: tuple[str, ...] = ()) -> Bounds:
     """An int (exactly that many) or a mapping of ``eq``/``min``/``max``/``lt``/``gt``; keys in
     ``extra`` are allowed (and ignored) so a check can mix its own options with bounds."""

@@ -14,7 +14,17 @@ from typing import Any
 
 from . import _sysbench_text as t
 from ._match import check_count, quote, quote_all, quote_tail, word_count
-from ._sysbench_args import BOUND_KEYS, Bounds, boolean, bounds, flag, keywords, text, texts
+from ._sysbench_args import (
+    BOUND_KEYS,
+    Bounds,
+    boolean,
+    bounds,
+    counted,
+    flag,
+    keywords,
+    text,
+    texts,
+)
 from ._sysbench_lang import LANGUAGE_CHECKS
 from ._sysbench_layout import LAYOUT_CHECKS
 from ._sysbench_literal import Literal, Trailing, canon, literals
@@ -30,11 +40,6 @@ UNITS: dict[str, Callable[[str], int]] = {
 }
 
 
-def _counted(got: int, b: Bounds, what: str) -> tuple[bool, str]:
-    ok = b.ok(got)
-    return ok, f"{'' if ok else 'expected '}{b.describe()} {what}, got {got}"
-
-
 def _length_parts(args: Any, name: str) -> tuple[Callable[[str], int], Bounds, str]:
     kw = keywords(args, name, "unit", {}, extra=BOUND_KEYS)
     unit = kw["unit"]
@@ -46,7 +51,7 @@ def _length_parts(args: Any, name: str) -> tuple[Callable[[str], int], Bounds, s
 
 def length(args: Any, name: str) -> CheckFn:
     count, b, label = _length_parts(args, name)
-    return lambda reply: _counted(count(reply), b, label)
+    return lambda reply: counted(count(reply), b, label)
 
 
 def _each_length(split: Callable[[str], list[str]], part: str) -> Builder:
@@ -159,17 +164,17 @@ def count(args: Any, name: str) -> CheckFn:
     needle = text(kw["text"], f"{name}.text")
     lit = Literal(needle, boolean(kw["case_sensitive"], "case_sensitive"))
     b = bounds(args, name, extra=("text", "case_sensitive"))
-    return lambda reply: _counted(lit.count(reply), b, f"× {quote(needle)}")
+    return lambda reply: counted(lit.count(reply), b, f"× {quote(needle)}")
 
 
 def emoji_count(args: Any, name: str) -> CheckFn:
     b = bounds(args, name)
-    return lambda reply: _counted(len(t.emoji(reply)), b, "emoji")
+    return lambda reply: counted(len(t.emoji(reply)), b, "emoji")
 
 
 def distinct_emoji(args: Any, name: str) -> CheckFn:
     b = bounds(args, name)
-    return lambda reply: _counted(len(set(t.emoji(reply))), b, "different emoji")
+    return lambda reply: counted(len(set(t.emoji(reply))), b, "different emoji")
 
 
 def _edge_emoji(end: bool) -> Builder:

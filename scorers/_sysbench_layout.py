@@ -8,7 +8,7 @@ from typing import Any
 
 from . import _sysbench_text as t
 from ._match import quote, quote_all
-from ._sysbench_args import Bounds, boolean, bounds, flag, keywords, text, texts
+from ._sysbench_args import boolean, bounds, counted, flag, keywords, text, texts
 from ._sysbench_literal import literals
 from .structured import parse_json
 
@@ -16,14 +16,9 @@ CheckFn = Callable[[str], tuple[bool, str]]
 _REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
 
 
-def _counted(got: int, b: Bounds, what: str) -> tuple[bool, str]:
-    ok = b.ok(got)
-    return ok, f"{'' if ok else 'expected '}{b.describe()} {what}, got {got}"
-
-
 def paragraph_count(args: Any, name: str) -> CheckFn:
     b = bounds(args, name)
-    return lambda reply: _counted(len(t.paragraphs(reply)), b, "paragraphs")
+    return lambda reply: counted(len(t.paragraphs(reply)), b, "paragraphs")
 
 
 def paragraph_starts(args: Any, name: str) -> CheckFn:
@@ -45,7 +40,7 @@ def paragraph_starts(args: Any, name: str) -> CheckFn:
 
 def list_items(args: Any, name: str) -> CheckFn:
     b = bounds(args, name)
-    return lambda reply: _counted(len(t.list_items(reply)), b, "list items")
+    return lambda reply: counted(len(t.list_items(reply)), b, "list items")
 
 
 def markdown_table(args: Any, name: str) -> CheckFn:

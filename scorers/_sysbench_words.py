@@ -14,7 +14,7 @@ import regex  # type: ignore[import-untyped,unused-ignore]
 
 from . import _sysbench_text as t
 from ._match import quote, quote_all
-from ._sysbench_args import Bounds, bounds, flag
+from ._sysbench_args import bounds, counted, flag
 
 CheckFn = Callable[[str], tuple[bool, str]]
 # What may precede a sentence's first character: space, markdown emphasis, headings, quotes,
@@ -23,14 +23,9 @@ _LEAD = regex.compile(r"^(?:[\s*_#>`\"'“‘「『•·]|-\s)+")
 _STARTS_WITH_DIGIT = regex.compile(r"\p{N}")
 
 
-def _counted(got: int, b: Bounds, what: str) -> tuple[bool, str]:
-    ok = b.ok(got)
-    return ok, f"{'' if ok else 'expected '}{b.describe()} {what}, got {got}"
-
-
 def sentence_count(args: Any, name: str) -> CheckFn:
     b = bounds(args, name)
-    return lambda reply: _counted(len(t.sentences(reply)), b, "sentences")
+    return lambda reply: counted(len(t.sentences(reply)), b, "sentences")
 
 
 def sentences_start_with_digit(args: Any, name: str) -> CheckFn:
@@ -57,7 +52,7 @@ def english_word_count(args: Any, name: str) -> CheckFn:
 
     def check(reply: str) -> tuple[bool, str]:
         found = t.english_words(reply)
-        ok, why = _counted(len(found), b, "English words")
+        ok, why = counted(len(found), b, "English words")
         return ok, why + (f" ({quote_all(found, 8)})" if found and not ok else "")
 
     return check
