@@ -8,7 +8,7 @@ from typing import Any
 
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
-from ._match import check_bool, quote, truncate
+from .matching import check_bool, quote, truncate
 
 # A reply that is exactly one fenced block: ```json ... ``` (or a bare ``` fence).
 _FENCE = re.compile(r"\A```[ \t]*(?:json)?[ \t]*\r?\n(.*?)\r?\n?[ \t]*```\Z", re.DOTALL | re.I)

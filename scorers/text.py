@@ -8,7 +8,7 @@ from typing import Literal
 
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
-from ._match import (
+from .matching import (
     case_note,
     char_count,
     check_bool,

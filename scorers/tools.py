@@ -10,7 +10,7 @@ from typing import Any
 
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, ToolCall, scorer
 
-from ._match import check_count, check_str, truncate
+from .matching import check_count, check_str, truncate
 
 
 def json_equal(a: Any, b: Any) -> bool:

@@ -22,11 +22,11 @@ BUNDLED_MODULES = (
     "pytest_llmbench.scorers.text",
     "pytest_llmbench.scorers.structured",
     "pytest_llmbench.scorers.tools",
-    "pytest_llmbench.scorers.rules",
-    "pytest_llmbench.scorers.sysbench",
-    "pytest_llmbench.scorers.toolbh",
-    "pytest_llmbench.scorers.statqa",
-    "pytest_llmbench.scorers.multihop",
+    "pytest_llmbench.families.rules.scorers",
+    "pytest_llmbench.families.sysbench.scorers",
+    "pytest_llmbench.families.toolbh.scorers",
+    "pytest_llmbench.families.statqa.scorers",
+    "pytest_llmbench.families.distractors.scorers",
 )
 ENTRY_POINT_GROUP = "pytest_llmbench.scorers"
 

@@ -14,9 +14,9 @@ from pytest_llmbench.families.statqa import methods as m
 from pytest_llmbench.families.statqa import rules
 from pytest_llmbench.families.statqa.generator import VARIANTS, GenItem, generate
 from pytest_llmbench.families.statqa.gensuite import FILE_NAME, suite_document
+from pytest_llmbench.families.statqa.scorers import score_reply
 from pytest_llmbench.families.statqa.suitefile import answer_json, dump_suite
 from pytest_llmbench.families.statqa.tables import Column, crosstab
-from pytest_llmbench.scorers.statqa import score_reply
 from tests.conftest import REPO
 
 SHIPPED = REPO / "suites" / "statqa" / FILE_NAME

@@ -15,8 +15,8 @@ from pytest_llmbench.families.statqa.prompts import (
     column_line,
     generation_params,
 )
+from pytest_llmbench.families.statqa.scorers import score_reply
 from pytest_llmbench.families.statqa.wording import DEMONSTRATIONS, knowledge_block, method_list
-from pytest_llmbench.scorers.statqa import score_reply
 
 JOB = {
     "dataset": "Jobs",

@@ -12,7 +12,7 @@ from pytest_llmbench.cli import main
 from pytest_llmbench.families import aggregates, render_aggregates
 from pytest_llmbench.families.statqa.aggregate import aggregate, render
 from pytest_llmbench.families.statqa.gensuite import write_generated
-from pytest_llmbench.scorers.statqa import score_reply
+from pytest_llmbench.families.statqa.scorers import score_reply
 
 GOLD = json.dumps({"columns": ["a", "b"], "methods": ["Mood Variance Test", "Levene Test"]})
 APOS = json.dumps({"columns": ["a", "Children's"], "methods": ["Kendall Correlation Coefficient"]})

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_llmbench.scorers import _sysbench_text as text
-from pytest_llmbench.scorers._sysbench_checks import CHECKS, build, build_all
+from pytest_llmbench.families.sysbench import reply_text as text
+from pytest_llmbench.families.sysbench.checks import CHECKS, build, build_all
 
 # (check, args, passing EN, passing ZH, failing EN, failing ZH)
 CASES: list[tuple[str, Any, str, str, str, str]] = [

@@ -1,4 +1,4 @@
-"""The literal-matching rules of the wording guide, in their one place (``_sysbench_literal``),
+"""The literal-matching rules of the wording guide, in their one place (``literal``),
 and that every literal check goes through them."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pytest_llmbench.scorers._sysbench_checks import build
-from pytest_llmbench.scorers._sysbench_literal import Literal
+from pytest_llmbench.families.sysbench.checks import build
+from pytest_llmbench.families.sysbench.literal import Literal
 
 
 @pytest.mark.parametrize(

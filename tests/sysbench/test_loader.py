@@ -245,7 +245,7 @@ def test_everything_else_stays_with_the_judge(text: str) -> None:
 
 
 def _program(text: str, reply: str) -> bool:
-    from pytest_llmbench.scorers._sysbench_checks import build_all
+    from pytest_llmbench.families.sysbench.checks import build_all
 
     check = classify(text)
     assert check is not None, text

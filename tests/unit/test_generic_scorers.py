@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.scorers import structured, text, tools
-from pytest_llmbench.scorers._match import quote, word_count
+from pytest_llmbench.scorers.matching import quote, word_count
 from pytest_llmbench.scoring.api import Level, Message, Score, ScorerContext, ToolCall
 from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry, UnknownScorer
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pytest_llmbench.scorers import _sysbench_text as text
+from pytest_llmbench.families.sysbench import reply_text as text
 
 # Placeholders: private-use characters (NFKC and lower-casing leave them alone).
 LIT0, TPL0, MARK0 = 0xE000, 0xE100, 0xE200

@@ -16,10 +16,7 @@ from typing import Any
 from pytest_llmbench.families.toolbh.embed import Pool, default_embedder
 from pytest_llmbench.families.toolbh.levels import LevelResult, pool_for, score_both
 from pytest_llmbench.families.toolbh.parse import LEVELS, UQ, VARIANTS, check_row, gold_plan
-from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
-
-from . import _toolbh_native as native
-from ._match import (
+from pytest_llmbench.scorers.matching import (
     check_bool,
     check_count,
     check_str,
@@ -29,7 +26,10 @@ from ._match import (
     quote,
     quote_all,
 )
-from .tools import describe
+from pytest_llmbench.scorers.tools import describe
+from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
+
+from . import native
 
 _SHORT = {"level_1": "L1", "level_2": "L2", "level_3": "L3"}
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._match import check_bool, check_count, check_str, check_texts
+from pytest_llmbench.scorers.matching import check_bool, check_count, check_str, check_texts
 
 _OPS = {"eq": "exactly", "min": "at least", "max": "at most", "lt": "fewer than", "gt": "more than"}
 BOUND_KEYS = tuple(_OPS)

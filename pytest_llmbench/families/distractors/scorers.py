@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from pytest_llmbench.families.distractors.metrics import extract_answer, score_answer
+from pytest_llmbench.scorers.matching import check_str, quote
 from pytest_llmbench.scoring.api import SCORING_MODES, Score, ScoreFn, ScorerContext, scorer
-
-from ._match import check_str, quote
 
 
 def _check_threshold(value: object) -> float:

@@ -1,4 +1,4 @@
-"""SysBench program checkers for the reply language (py3langid; see ``_sysbench_text``).
+"""SysBench program checkers for the reply language (py3langid; see ``reply_text``).
 
 The whole reply is identified by the model alone. A part of it (a sentence, a paragraph, a JSON
 value) is often too short for that, so ``in_language`` lets the script decide
@@ -12,10 +12,11 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped,unused-ignore]
 
-from . import _sysbench_text as t
-from ._match import quote
-from ._sysbench_args import keywords, text, texts
-from .structured import parse_json
+from pytest_llmbench.scorers.matching import quote
+from pytest_llmbench.scorers.structured import parse_json
+
+from . import reply_text as t
+from .check_args import keywords, text, texts
 
 CheckFn = Callable[[str], tuple[bool, str]]
 

@@ -2,7 +2,7 @@
 
 A check is written ``{name: args}`` in a constraint's ``check`` mapping; several checks in one
 mapping must all hold. ``build(name, args)`` validates the arguments once and returns a function
-``reply -> (ok, reason)``. Every literal is matched by ``_sysbench_literal`` (case, width,
+``reply -> (ok, reason)``. Every literal is matched by ``literal`` (case, width,
 variation selectors, whitespace: the wording guide's rules, in one place).
 """
 
@@ -12,9 +12,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _sysbench_text as t
-from ._match import check_count, quote, quote_all, quote_tail, word_count
-from ._sysbench_args import (
+from pytest_llmbench.scorers.matching import (
+    check_count,
+    quote,
+    quote_all,
+    quote_tail,
+    word_count,
+)
+
+from . import reply_text as t
+from .check_args import (
     BOUND_KEYS,
     Bounds,
     boolean,
@@ -25,10 +32,10 @@ from ._sysbench_args import (
     text,
     texts,
 )
-from ._sysbench_lang import LANGUAGE_CHECKS
-from ._sysbench_layout import LAYOUT_CHECKS
-from ._sysbench_literal import Literal, Trailing, canon, literals
-from ._sysbench_words import WORD_CHECKS
+from .check_language import LANGUAGE_CHECKS
+from .check_layout import LAYOUT_CHECKS
+from .literal import Literal, Trailing, canon, literals
+from .words import WORD_CHECKS
 
 CheckFn = Callable[[str], tuple[bool, str]]
 Builder = Callable[[Any, str], CheckFn]

@@ -1,6 +1,6 @@
 """SysBench program checkers for sentences, English words and where emoji stand.
 
-Sentences are cut by ``_sysbench_text.sentences`` (。！？!?…, a full stop before a space, a line
+Sentences are cut by ``reply_text.sentences`` (。！？!?…, a full stop before a space, a line
 break; a list marker such as "1." stays with its sentence, a trailing emoji with the sentence
 before it), so "1. 泡茶。2. 喝茶。" is two sentences that both start with a digit.
 """
@@ -12,9 +12,9 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped,unused-ignore]
 
-from . import _sysbench_text as t
-from ._match import quote, quote_all
-from ._sysbench_args import bounds, counted, flag
+from . import reply_text as t
+from pytest_llmbench.scorers.matching import quote, quote_all
+from .check_args import bounds, counted, flag
 
 CheckFn = Callable[[str], tuple[bool, str]]
 # What may precede a sentence's first character: space, markdown emphasis, headings, quotes,

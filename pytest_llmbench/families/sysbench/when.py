@@ -3,7 +3,7 @@
 "当用户使用英文提问时，用中文回复" is a program check only because its condition is mechanical:
 the language of the user message can be identified. When the condition does not hold, the
 constraint is satisfied (an implication whose premise is false), so the item is "yes" whatever
-the reply. The user message is identified like any short text (``_sysbench_lang.in_language``:
+the reply. The user message is identified like any short text (``check_language.in_language``:
 script first, the model only when confident).
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _sysbench_text as t
-from ._sysbench_args import text
-from ._sysbench_lang import in_language
+from . import reply_text as t
+from .check_args import text
+from .check_language import in_language
 
 When = Callable[[str], tuple[bool, str]]  # user message -> (condition holds, reason)
 KNOWN = ("user_language",)

@@ -21,6 +21,7 @@ from pytest_llmbench.families.statqa.judge import (
     methods_jaccard,
     parse_gold,
 )
+from pytest_llmbench.scorers.matching import check_str, check_str_list, quote_all
 from pytest_llmbench.scoring.api import (
     SCORING_MODES,
     Score,
@@ -29,8 +30,6 @@ from pytest_llmbench.scoring.api import (
     ScoringMode,
     scorer,
 )
-
-from ._match import check_str, check_str_list, quote_all
 
 
 def _key_reason(key: str, r: KeyResult) -> str:

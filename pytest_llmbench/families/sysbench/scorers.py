@@ -2,9 +2,9 @@
 
 Each constraint has an ``id``, a ``type`` (action, content, background, role, format, style, or
 the Chinese labels of the official data), its ``text`` and a ``method``: ``program`` (a
-``check`` decides it, see ``_sysbench_checks``), ``partial`` (a ``check`` decides it only when
+``check`` decides it, see ``checks``), ``partial`` (a ``check`` decides it only when
 its verdict is the one named by ``decides``, the judge otherwise) or ``judge``. A check may
-hold only under a mechanical condition (``when``, see ``_sysbench_when``).
+hold only under a mechanical condition (``when``, see ``when``).
 
 Verdicts per item (spec §7): *official* is the judge's label for every item when the run has a
 judge (``--llm-judge-model``), as upstream, else the program's; *strict* is the program's where
@@ -35,11 +35,11 @@ from pytest_llmbench.families.sysbench.judge import (
     own_protocol,
 )
 from pytest_llmbench.families.sysbench.judge_official import OfficialJudge
+from pytest_llmbench.scorers.matching import check_count, quote, truncate
 from pytest_llmbench.scoring.api import Score, ScorerContext, requires_judge, scorer
 
-from ._match import check_count, quote, truncate
-from ._sysbench_checks import CheckFn, build_all
-from ._sysbench_when import When, build_when
+from .checks import CheckFn, build_all
+from .when import When, build_when
 
 _ITEM_KEYS = {"id", "type", "text", "check", "method", "decides", "when", "key"}
 METHODS = ("program", "partial", "judge")

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import _sysbench_text as t
-from ._match import quote, quote_all
-from ._sysbench_args import boolean, bounds, counted, flag, keywords, text, texts
-from ._sysbench_literal import literals
-from .structured import parse_json
+from pytest_llmbench.scorers.matching import quote, quote_all
+from pytest_llmbench.scorers.structured import parse_json
+
+from . import reply_text as t
+from .check_args import boolean, bounds, counted, flag, keywords, text, texts
+from .literal import literals
 
 CheckFn = Callable[[str], tuple[bool, str]]
 _REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
