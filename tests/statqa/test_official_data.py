@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from pytest_llmbench.cli import main
-from pytest_llmbench.families.statqa.judge import judge
+from pytest_llmbench.families.statqa.grading import judge
 from pytest_llmbench.families.statqa.methods import TASKS
 from pytest_llmbench.families.statqa.source import (
     ITEMS_FILE,

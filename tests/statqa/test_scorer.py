@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pytest_llmbench.families.statqa import scorers as statqa
-from pytest_llmbench.families.statqa.judge import extract_answer, judge, parse_gold
+from pytest_llmbench.families.statqa.grading import extract_answer, judge, parse_gold
 from pytest_llmbench.scoring.api import Message, ScorerContext, ScoringMode
 from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry
 

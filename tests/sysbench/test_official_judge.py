@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.cli import main
-from pytest_llmbench.families.sysbench.judge import build_messages
+from pytest_llmbench.families.sysbench.llm_judge import build_messages
 from pytest_llmbench.families.sysbench.official import read
 from pytest_llmbench.scenario import load_suite
 from tests.conftest import SHARED

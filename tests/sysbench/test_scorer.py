@@ -17,7 +17,7 @@ from pytest_llmbench.scenario import Scenario, ScorerRef, Turn
 from pytest_llmbench.scoring.api import Message, Score, ScorerContext, ScoringMode
 from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry
 
-from .test_judge import ScriptedJudge
+from .test_llm_judge import ScriptedJudge
 
 REGISTRY = ScorerRegistry()
 CRITERIA = [

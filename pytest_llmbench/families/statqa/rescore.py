@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .judge import judge, parse_gold
+from .grading import judge, parse_gold
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """StatQA scorer: did the model pick the gold columns and exactly the applicable methods?
 
 The semantics (answer extraction, set comparison, the two modes) live in
-``pytest_llmbench.families.statqa.judge``, shared with ``llmbench rescore statqa``; this module
+``pytest_llmbench.families.statqa.grading``, shared with ``llmbench rescore statqa``; this module
 turns a verdict into a ``Score``. Both modes are always computed and recorded in
 ``Score.metadata["modes"]``; ``ctx.mode`` (``--llm-scoring``) decides ``passed``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from pytest_llmbench.families.statqa.judge import (
+from pytest_llmbench.families.statqa.grading import (
     KEYS,
     KNOWN_METHODS,
     KeyResult,

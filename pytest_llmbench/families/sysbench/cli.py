@@ -53,7 +53,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pytest_llmbench.families.sysbench.loader import ImportError_, import_file
+    from pytest_llmbench.families.sysbench.importer import ImportError_, import_file
 
     if args.chunk < 1:
         print("llmbench import sysbench: --chunk must be at least 1", file=sys.stderr)

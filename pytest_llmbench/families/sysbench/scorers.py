@@ -25,7 +25,8 @@ from typing import Any
 
 from pytest_llmbench.errors import InfrastructureError
 from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
-from pytest_llmbench.families.sysbench.judge import (
+from pytest_llmbench.families.sysbench.judge_official import OfficialJudge
+from pytest_llmbench.families.sysbench.llm_judge import (
     YES,
     ChecklistLine,
     JudgeOutcome,
@@ -34,7 +35,6 @@ from pytest_llmbench.families.sysbench.judge import (
     official_protocol,
     own_protocol,
 )
-from pytest_llmbench.families.sysbench.judge_official import OfficialJudge
 from pytest_llmbench.scorers.matching import check_count, quote, truncate
 from pytest_llmbench.scoring.api import Score, ScorerContext, requires_judge, scorer
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.errors import InfrastructureError
-from pytest_llmbench.families.sysbench.judge import (
+from pytest_llmbench.families.sysbench.llm_judge import (
     ChecklistLine,
     JudgeFailed,
     JudgeParseError,

@@ -13,7 +13,7 @@ import pytest
 
 from pytest_llmbench.cli import main
 from pytest_llmbench.families.sysbench.classify import classify
-from pytest_llmbench.families.sysbench.loader import EXPECTED, ImportError_, convert
+from pytest_llmbench.families.sysbench.importer import EXPECTED, ImportError_, convert
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.scoring.registry import ScorerRegistry
 
