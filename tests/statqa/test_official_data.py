@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from pytest_llmbench.cli import main
-from pytest_llmbench.families.statqa.grading import judge
+from pytest_llmbench.families.statqa.grading import grade
 from pytest_llmbench.families.statqa.methods import TASKS
 from pytest_llmbench.families.statqa.source import (
     ITEMS_FILE,
@@ -48,7 +48,7 @@ def answers(run: str) -> list[dict[str, str]]:
 
 def accuracy(run: str, mode: str, key: str = "score") -> float:
     rows = answers(run)
-    verdicts = [judge(r["ground_truth"], r["extracted_answer"], mode) for r in rows]
+    verdicts = [grade(r["ground_truth"], r["extracted_answer"], mode) for r in rows]
     hits = sum(int(getattr(v, key)) for v in verdicts)
     return round(100 * hits / len(rows), 2)
 
@@ -151,7 +151,7 @@ def test_count_check_stops_a_modified_copy(
 def test_gpt4o_best_setting_reproduces_64_83_percent() -> None:
     run = "gpt-4o_stats-prompt"  # GPT-4o, 1-shot+DK: its best setting in the paper
     rows = answers(run)
-    verdicts = [judge(r["ground_truth"], r["extracted_answer"], "official") for r in rows]
+    verdicts = [grade(r["ground_truth"], r["extracted_answer"], "official") for r in rows]
     assert (sum(v.score for v in verdicts), len(rows)) == (754, 1163)
     assert accuracy(run, "official") == 64.83
     assert accuracy(run, "official", "methods_score") == 66.12
@@ -226,5 +226,5 @@ def test_raw_explained_replies_extract_like_the_released_answers() -> None:
         raw = z.read("Extracted Answer/Qualitative Analysis/llama3_8b_zero-shot-Explain.csv")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
     assert len(rows) == 1163
-    scores = [judge(r["ground_truth"], r["model_answer"], "official").score for r in rows]
+    scores = [grade(r["ground_truth"], r["model_answer"], "official").score for r in rows]
     assert 0 < sum(scores) < len(rows)

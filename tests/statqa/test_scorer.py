@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pytest_llmbench.families.statqa import scorers as statqa
-from pytest_llmbench.families.statqa.grading import extract_answer, judge, parse_gold
+from pytest_llmbench.families.statqa.grading import extract_answer, grade, parse_gold
 from pytest_llmbench.scoring.api import Message, ScorerContext, ScoringMode
 from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry
 
@@ -29,7 +29,7 @@ def ctx(reply: str, mode: ScoringMode = "official") -> ScorerContext:
 
 
 def both(reply: str, gold: str = GOLD) -> tuple[int, int]:
-    return judge(gold, reply, "official").score, judge(gold, reply, "strict").score
+    return grade(gold, reply, "official").score, grade(gold, reply, "strict").score
 
 
 # --- extraction (spec §6.2) -------------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_correct_answers_pass_in_both_modes(reply: str) -> None:
 )
 def test_invalid_answers_score_zero_everywhere(reply: str) -> None:
     for mode in ("official", "strict"):
-        v = judge(GOLD, reply, mode)
+        v = grade(GOLD, reply, mode)
         assert (v.score, v.columns_score, v.methods_score) == (0, 0, 0)
 
 
@@ -98,16 +98,16 @@ def test_extraction_takes_first_brace_to_first_closing_brace() -> None:
 
 
 def test_each_key_is_scored_separately_without_partial_credit() -> None:
-    v = judge(GOLD, '{"columns": ["GRE Score", "LOR "], "methods": ["Levene Test"]}', "official")
+    v = grade(GOLD, '{"columns": ["GRE Score", "LOR "], "methods": ["Levene Test"]}', "official")
     assert (v.score, v.columns_score, v.methods_score) == (0, 1, 0)
     assert v.methods.missed == ("mood variance test",)
-    v = judge(
+    v = grade(
         GOLD,
         '{"columns": ["GRE Score"], "methods": ["Mood Variance Test", "Levene Test"]}',
         "official",
     )
     assert (v.score, v.columns_score, v.methods_score) == (0, 0, 1)
-    v = judge(
+    v = grade(
         GOLD,
         '{"columns": ["GRE Score", "LOR "], "methods": ["Mood Variance Test", "Levene Test", '
         '"Bartlett Test"]}',
@@ -150,15 +150,15 @@ def test_missing_or_miscased_key_is_an_empty_list() -> None:
         '{"methods": ["Mood Variance Test", "Levene Test"]}',
         '{"Columns": ["GRE Score", "LOR "], "methods": ["Mood Variance Test", "Levene Test"]}',
     ):
-        v = judge(GOLD, reply, "official")
+        v = grade(GOLD, reply, "official")
         assert (v.columns_score, v.methods_score) == (0, 1)
-    v = judge(GOLD, '{"columns": [], "methods": []}', "strict")
+    v = grade(GOLD, '{"columns": [], "methods": []}', "strict")
     assert (v.columns_score, v.methods_score) == (0, 0)
 
 
 @pytest.mark.parametrize("value", ["null", "[1, 2]", '["Mood Variance Test", null]', "3", "true"])
 def test_non_string_elements_and_nulls_score_zero(value: str) -> None:
-    v = judge(GOLD, f'{{"columns": ["GRE Score", "LOR "], "methods": {value}}}', "official")
+    v = grade(GOLD, f'{{"columns": ["GRE Score", "LOR "], "methods": {value}}}', "official")
     assert (v.columns_score, v.methods_score) == (1, 0)
     assert v.methods.error
 
@@ -166,8 +166,8 @@ def test_non_string_elements_and_nulls_score_zero(value: str) -> None:
 def test_bare_string_is_iterated_by_character_officially_and_scored_zero_strictly() -> None:
     gold = json.dumps({"columns": ["x"], "methods": ["Mean"]})
     # Official: "x" iterated by character is {"x"}: the single-letter column matches.
-    assert judge(gold, '{"columns": "x", "methods": ["Mean"]}', "official").score == 1
-    assert judge(gold, '{"columns": "x", "methods": ["Mean"]}', "strict").score == 0
+    assert grade(gold, '{"columns": "x", "methods": ["Mean"]}', "official").score == 1
+    assert grade(gold, '{"columns": "x", "methods": ["Mean"]}', "strict").score == 0
     # A method name as a bare string becomes a set of letters: never a match, in either mode.
     assert both('{"columns": ["x"], "methods": "Mean"}', gold) == (0, 0)
 

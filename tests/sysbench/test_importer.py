@@ -13,7 +13,7 @@ import pytest
 
 from pytest_llmbench.cli import main
 from pytest_llmbench.families.sysbench.classify import classify
-from pytest_llmbench.families.sysbench.importer import EXPECTED, ImportError_, convert
+from pytest_llmbench.families.sysbench.importer import EXPECTED, DataError, convert
 from pytest_llmbench.scenario import load_suite
 from pytest_llmbench.scoring.registry import ScorerRegistry
 
@@ -136,7 +136,7 @@ def test_reference_history_makes_one_scenario_per_round(tmp_path: Path) -> None:
 def test_malformed_sources_are_reported(mutate: Any, message: str) -> None:
     d = copy.deepcopy(data())
     mutate(d)
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(DataError, match=message):
         convert(d)
 
 

@@ -38,7 +38,7 @@ class KeyResult:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One reply judged against one gold answer in one mode."""
+    """One reply graded against one gold answer in one mode."""
 
     score: int
     columns: KeyResult
@@ -107,7 +107,7 @@ def compare_key(
     return KeyResult(int(correct > 0 and not wrong and not missed), correct, wrong, missed)
 
 
-def judge(gold: str, reply: str, mode: str) -> Verdict:
+def grade(gold: str, reply: str, mode: str) -> Verdict:
     """Score ``reply`` against the gold JSON string ``gold`` in ``mode``."""
     gold_obj = parse_gold(gold, mode)
     if gold_obj is None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .grading import judge, parse_gold
+from .grading import grade, parse_gold
 
 
 @dataclass
@@ -66,7 +66,7 @@ def score_line(text: str, mode: str) -> dict[str, Any]:
         output = ""
     if not isinstance(output, str):
         raise ValueError(f'"model_output" must be a string, got {type(output).__name__}')
-    v = judge(gold, output, mode)
+    v = grade(gold, output, mode)
     return {
         **row,
         "score": v.score,

@@ -17,7 +17,7 @@ from pytest_llmbench.families.statqa.grading import (
     KeyResult,
     Verdict,
     error_category,
-    judge,
+    grade,
     methods_jaccard,
     parse_gold,
 )
@@ -79,7 +79,7 @@ def gold_string(
 
 def score_reply(gold: str, reply: str, mode: ScoringMode) -> Score:
     """The full ``Score`` of one reply, both modes computed, ``mode`` deciding ``passed``."""
-    verdicts = {m: judge(gold, reply, m) for m in SCORING_MODES}
+    verdicts = {m: grade(gold, reply, m) for m in SCORING_MODES}
     v = verdicts[mode]
     reason = explain(v)
     other = next(m for m in SCORING_MODES if m != mode)

@@ -53,7 +53,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pytest_llmbench.families.sysbench.importer import ImportError_, import_file
+    from pytest_llmbench.families.sysbench.importer import DataError, import_file
 
     if args.chunk < 1:
         print("llmbench import sysbench: --chunk must be at least 1", file=sys.stderr)
@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
             provenance=provenance,
             label=label,
         )
-    except (OSError, ImportError_) as exc:
+    except (OSError, DataError) as exc:
         print(f"llmbench import sysbench: {exc}", file=sys.stderr)
         return 1
     c = report.counts

@@ -44,7 +44,7 @@ EXPECTED: dict[str, Any] = {
 SHA256 = "d58186c227d8284e153619005cea704010e7290b4d3329c23445c6b504de1af2"
 
 
-class ImportError_(ValueError):
+class DataError(ValueError):
     """The source file does not have the documented shape."""
 
 
@@ -61,7 +61,7 @@ def _criteria(
     raw: Any, where: str, counts: Counter[str], cover: Coverage, official: bool = False
 ) -> list[dict[str, Any]]:
     if not isinstance(raw, dict):
-        raise ImportError_(f"{where}: 'criteria' must be an object keyed '1', '2', ...")
+        raise DataError(f"{where}: 'criteria' must be an object keyed '1', '2', ...")
     out = []
     # Keys "1".."11": numeric order, not string order ("10" after "9"); the official judge
     # lists them in the file's order, as upstream does.
@@ -75,11 +75,11 @@ def _criteria(
     for key in keys:
         c = raw[key]
         if not isinstance(c, dict) or "criteria_content" not in c or "criteria_type" not in c:
-            raise ImportError_(f"{where}: criterion {key!r} lacks criteria_content/criteria_type")
+            raise DataError(f"{where}: criterion {key!r} lacks criteria_content/criteria_type")
         try:
             kind = type_key(c["criteria_type"])
         except ValueError as exc:
-            raise ImportError_(f"{where}: {exc}") from None
+            raise DataError(f"{where}: {exc}") from None
         text = str(c["criteria_content"])
         found = classify_wording(text)
         item: dict[str, Any] = {
@@ -107,7 +107,7 @@ def _dialogue(
     d: Any, index: int, report: Report, counts: Counter[str], judge: dict[str, Any] | None
 ) -> dict[str, Any]:
     if not isinstance(d, dict) or not isinstance(d.get("messages"), list):
-        raise ImportError_(f"dialogue #{index}: expected an object with 'messages'")
+        raise DataError(f"dialogue #{index}: expected an object with 'messages'")
     sid = d.get("system_id", index + 1)
     where = f"system_id {sid}"
     msgs = d["messages"]
@@ -116,10 +116,10 @@ def _dialogue(
         m.get("content", "") for m in msgs if isinstance(m, dict) and m.get("role") == "assistant"
     ]
     if not users:
-        raise ImportError_(f"{where}: no user messages")
+        raise DataError(f"{where}: no user messages")
     dupes = [u for u, n in Counter(users).items() if n > 1]
     if dupes:
-        raise ImportError_(
+        raise DataError(
             f"{where}: user message repeated, prompt_infos would collide: {dupes[0][:60]!r}"
         )
     infos = d.get("prompt_infos") or {}
@@ -132,7 +132,7 @@ def _dialogue(
         else:
             alignment = ALIGNMENTS.get(str(info.get("alignment")))
             if alignment is None:
-                raise ImportError_(f"{where} turn {k}: alignment {info.get('alignment')!r}")
+                raise DataError(f"{where} turn {k}: alignment {info.get('alignment')!r}")
             crit = _criteria(
                 info.get("criteria"), f"{where} turn {k}", counts, report.coverage,
                 judge is not None,
@@ -144,7 +144,7 @@ def _dialogue(
             counts[alignment] += 1
         turns.append(turn)
     if not any("expect" in t for t in turns):
-        raise ImportError_(f"{where}: no turn has a checklist in prompt_infos")
+        raise DataError(f"{where}: no turn has a checklist in prompt_infos")
     system = d.get("system_prompt")
     if system is None:
         system = next((m.get("content") for m in msgs if m.get("role") == "system"), None)
@@ -196,12 +196,12 @@ def convert(
     data: Any, history: str = "model", judge: dict[str, Any] | None = None
 ) -> tuple[list[dict[str, Any]], Report]:
     if not isinstance(data, list):
-        raise ImportError_("expected a JSON array of dialogues")
+        raise DataError("expected a JSON array of dialogues")
     report, counts = Report(), Counter[str]()
     scenarios = [_dialogue(d, i, report, counts, judge) for i, d in enumerate(data)]
     ids = Counter(s["id"] for s in scenarios)
     if any(n > 1 for n in ids.values()):
-        raise ImportError_(f"duplicate system_id: {[i for i, n in ids.items() if n > 1][:5]}")
+        raise DataError(f"duplicate system_id: {[i for i, n in ids.items() if n > 1][:5]}")
     turns = sum(len(s["turns"]) for s in scenarios)
     report.counts = {
         "dialogues": len(scenarios),
@@ -273,7 +273,7 @@ def import_file(
     try:
         data = json.loads(raw)
     except ValueError as exc:
-        raise ImportError_(f"{source}: not JSON: {exc}") from None
+        raise DataError(f"{source}: not JSON: {exc}") from None
     scenarios, report = convert(data, history, judge)
     if len(data) == EXPECTED["dialogues"] and hashlib.sha256(raw).hexdigest() != SHA256:
         report.warnings.append("SHA-256 differs from the one a third-party loader records")
