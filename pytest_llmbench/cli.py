@@ -29,6 +29,7 @@ def _cmd_suites(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pytest_llmbench.collect import is_suite_file
+    from pytest_llmbench.families import FamilyError
     from pytest_llmbench.scenario import load_suite
     from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry, UnknownScorer
 
@@ -48,7 +49,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 for ref in sc.all_scorer_refs():
                     try:
                         registry.build(ref.name, ref.args)
-                    except (UnknownScorer, BadScorerArguments) as exc:
+                    except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
                         raise LLMBenchError(
                             f"{path}:{ref.line}: scenario {sc.id!r}: {exc}"
                         ) from None
@@ -98,24 +99,44 @@ FAMILY_VERBS = {
 
 
 def _add_family_verbs(sub: Any) -> None:
-    """``llmbench <verb> <family> ...``: each family module declares the verbs it supports."""
-    from pytest_llmbench.families import FAMILIES, family_module
+    """``llmbench <verb> <family> ...``, for every family declaring the verb.
 
+    Only the declarations are read here; a family's options are added, and its CLI module
+    imported, once the command line has named it (``_family_command``).
+    """
+    from pytest_llmbench.families import all_families
+
+    families = all_families()
     for verb, text in FAMILY_VERBS.items():
-        families = sub.add_parser(verb, help=text).add_subparsers(
+        choices = sub.add_parser(verb, help=text).add_subparsers(
             dest="family", required=True, metavar="BENCHMARK"
         )
-        for family in FAMILIES:
-            mod = family_module(family, "cli")
-            command = getattr(mod, "COMMANDS", {}).get(verb) if mod is not None else None
-            if command is not None:
-                p = families.add_parser(family, help=command.help)
-                command.configure(p)
-                p.set_defaults(func=command.run)
+        for family in families:
+            if verb in family.commands:
+                p = choices.add_parser(
+                    family.name, help=family.commands[verb], aliases=family.aliases, add_help=False
+                )
+                p.set_defaults(func=None, family_verb=(family, verb))
+
+
+def _family_command(args: argparse.Namespace, rest: list[str]) -> int:
+    family, verb = args.family_verb
+    command = family.command(verb)
+    parser = argparse.ArgumentParser(
+        prog=f"llmbench {verb} {family.name}", description=family.commands[verb]
+    )
+    command.configure(parser)
+    rc: int = command.run(parser.parse_args(rest))
+    return rc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if getattr(args, "family_verb", None) is not None:
+        return _family_command(args, rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     rc: int = args.func(args)
     return rc
 

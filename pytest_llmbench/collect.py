@@ -108,6 +108,7 @@ _MARKS = pytest.StashKey[dict[str, pytest.MarkDecorator]]()
 
 def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
     from pytest_llmbench.conversation import Plan
+    from pytest_llmbench.families import FamilyError
     from pytest_llmbench.scoring.registry import BadScorerArguments, UnknownScorer
 
     built = run.config.stash.setdefault(_BUILT, {})
@@ -121,7 +122,7 @@ def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
             if fn is None:
                 try:
                     fn = run.registry.build(ref.name, args)
-                except (UnknownScorer, BadScorerArguments) as exc:
+                except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
                     msg = exc.args[0] if exc.args else str(exc)
                     raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
                 if key is not None:

@@ -1,65 +1,38 @@
-"""Benchmark families: per-family importers, re-scoring, generators and aggregates.
+"""Benchmark families: each one a package, declared once, found through an entry point.
 
-Each family is a sub-package ``pytest_llmbench.families.<name>`` that may provide:
+Every sub-package ``pytest_llmbench.families.<name>`` is one benchmark family (``rules``,
+``sysbench``, ``toolbh``, ``statqa``, ``distractors``) holding all of it: scorers, importer,
+generator, re-scoring, aggregate and CLI verbs. Its ``__init__`` holds only its ``Family``
+declaration, registered in the ``pytest_llmbench.families`` entry-point group (built-in families
+in this project's ``pyproject.toml``, a third-party benchmark pack in its own), so the same
+lookup finds both and nothing of a family is imported until one of its names is used.
 
-* ``cli.py`` with ``COMMANDS: dict[str, Command]`` for the verbs ``import``, ``rescore``,
-  ``generate`` (``llmbench import rules ...``);
-* ``aggregate.py`` with ``aggregate(rows) -> dict | None`` (rows are the results-file rows;
-  a family recognises its own by ``row["metadata"]["benchmark"]``) and
-  ``render(aggregate) -> list[str]`` (plain text lines for the terminal summary).
-
-Scorers live in ``pytest_llmbench.scorers.<name>`` (the repository's ``scorers/`` folder).
+The modules starting with ``_`` are the machinery; the public API is re-exported here. Generic
+scorers (text, structured, tools, and the shared ``matching`` helpers) are
+``pytest_llmbench.scorers``. docs/families.md walks through adding a family.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import importlib.util
-from collections.abc import Callable
-from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
+from pytest_llmbench.families._aggregation import aggregates, canonical_row, render_aggregates
+from pytest_llmbench.families._declaration import VERBS, Command, Family, FamilyError
+from pytest_llmbench.families._discovery import (
+    ENTRY_POINT_GROUP,
+    all_families,
+    family_names,
+    find_family,
+)
 
-FAMILIES = ("rules", "sysbench", "toolbh", "statqa", "distractors")
-
-
-@dataclass(frozen=True)
-class Command:
-    help: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-def family_module(family: str, name: str) -> ModuleType | None:
-    """``pytest_llmbench.families.<family>.<name>`` if the family provides it."""
-    qualified = f"{__name__}.{family}.{name}"
-    try:
-        if importlib.util.find_spec(qualified) is None:
-            return None
-    except ModuleNotFoundError:  # the family package itself is absent
-        return None
-    return importlib.import_module(qualified)
-
-
-def aggregates(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    if not rows:  # a run without suite items need not import every family
-        return out
-    for family in FAMILIES:
-        mod = family_module(family, "aggregate")
-        if mod is None:
-            continue
-        agg = mod.aggregate(rows)
-        if agg:
-            out[family] = agg
-    return out
-
-
-def render_aggregates(aggs: dict[str, dict[str, Any]]) -> list[str]:
-    lines: list[str] = []
-    for family, agg in aggs.items():
-        mod = family_module(family, "aggregate")
-        if mod is not None:
-            lines.extend(mod.render(agg))
-    return lines
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "VERBS",
+    "Command",
+    "Family",
+    "FamilyError",
+    "aggregates",
+    "all_families",
+    "canonical_row",
+    "family_names",
+    "find_family",
+    "render_aggregates",
+]

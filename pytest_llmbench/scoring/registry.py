@@ -1,33 +1,28 @@
-"""Scorer registry: bundled scorers, the ``pytest_llmbench.scorers`` entry points, and a hook.
+"""Scorer registry: generic scorers, benchmark families, the ``pytest_llmbench.scorers`` entry
+points, and a hook.
 
-Names are ``name`` for generic scorers and ``family/name`` for benchmark scorers. Bundled modules
-are imported on first lookup; entry points load only on a miss, as inspect_ai does, so a run that
-only uses built-in scorers never imports third-party code.
+Names are ``name`` for generic scorers (every module of ``pytest_llmbench.scorers``, imported on
+the first lookup) and ``family/name`` for a benchmark family's: the family's declaration is found
+by its name (``pytest_llmbench.families`` entry points) and its scorer module imported on the
+first lookup of one of its names, so a run never imports a family it does not use. Packs of plain
+scorers (the ``pytest_llmbench.scorers`` group) load only on a miss, as inspect_ai does.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
-import importlib.util
 import inspect
+import pkgutil
 from collections.abc import Iterable
 from importlib import metadata
 from types import ModuleType
 from typing import Any
 
+from pytest_llmbench.families import Family, FamilyError, family_names, find_family
 from pytest_llmbench.scoring.api import ScoreFn, ScorerFactory, is_scorer_factory
 
-BUNDLED_MODULES = (
-    "pytest_llmbench.scorers.text",
-    "pytest_llmbench.scorers.structured",
-    "pytest_llmbench.scorers.tools",
-    "pytest_llmbench.families.rules.scorers",
-    "pytest_llmbench.families.sysbench.scorers",
-    "pytest_llmbench.families.toolbh.scorers",
-    "pytest_llmbench.families.statqa.scorers",
-    "pytest_llmbench.families.distractors.scorers",
-)
+GENERIC_PACKAGE = "pytest_llmbench.scorers"
 ENTRY_POINT_GROUP = "pytest_llmbench.scorers"
 
 
@@ -43,12 +38,24 @@ def factories_in(module: ModuleType) -> list[ScorerFactory]:
     return [obj for obj in vars(module).values() if is_scorer_factory(obj)]
 
 
+def generic_modules() -> list[str]:
+    """Every public module of the generic scorer package (found, not listed)."""
+    package = importlib.import_module(GENERIC_PACKAGE)
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(package.__path__, f"{GENERIC_PACKAGE}.")
+        if not m.name.rpartition(".")[2].startswith("_")
+    )
+
+
 class ScorerRegistry:
-    def __init__(self, modules: Iterable[str] = BUNDLED_MODULES) -> None:
+    def __init__(self, modules: Iterable[str] | None = None) -> None:
+        """``modules``: the generic scorer modules (default: all of ``pytest_llmbench.scorers``)."""
         self._factories: dict[str, ScorerFactory] = {}
-        self._modules = tuple(modules)
-        self._bundled_loaded = False
+        self._modules = None if modules is None else tuple(modules)
+        self._generic_loaded = False
         self._entry_points_loaded = False
+        self._families: dict[str, Family | None] = {}  # spelling -> loaded family (None: none)
 
     def add(self, *factories: ScorerFactory, replace: bool = False) -> None:
         """Register factories made with ``@scorer``; a clash is an error unless ``replace``."""
@@ -65,13 +72,40 @@ class ScorerRegistry:
         mod = importlib.import_module(module) if isinstance(module, str) else module
         self.add(*factories_in(mod))
 
-    def _load_bundled(self) -> None:
-        if not self._bundled_loaded:
-            self._bundled_loaded = True
-            for m in self._modules:
-                # Benchmark families are optional modules; a present but broken one still fails.
-                if importlib.util.find_spec(m) is not None:
-                    self.add_module(m)
+    def _load_generic(self) -> None:
+        if not self._generic_loaded:
+            self._generic_loaded = True
+            for m in generic_modules() if self._modules is None else self._modules:
+                self.add_module(m)
+
+    def add_family(self, family: Family) -> None:
+        """Register a family's scorers; each must be named ``<family>/...``."""
+        for spelling in family.spellings:
+            self._families[spelling] = family
+        module = family.scorer_module()
+        if module is None:
+            return
+        factories = factories_in(module)
+        stray = [
+            f.scorer_name for f in factories if not f.scorer_name.startswith(family.name + "/")
+        ]
+        if stray:
+            raise FamilyError(
+                f"benchmark family {family.name!r}: scorer(s) {stray} in {family.scorers} must be "
+                f"named '{family.name}/...'"
+            )
+        self.add(*factories)
+
+    def _family(self, spelling: str) -> Family | None:
+        if spelling not in self._families:
+            family = find_family(spelling)
+            if family is None:
+                self._families[spelling] = None
+            elif family.name in self._families:  # loaded under another spelling
+                self._families[spelling] = self._families[family.name]
+            else:
+                self.add_family(family)
+        return self._families[spelling]
 
     def _load_entry_points(self) -> None:
         if self._entry_points_loaded:
@@ -87,20 +121,30 @@ class ScorerRegistry:
                 self.add(*obj())
 
     def names(self) -> list[str]:
-        self._load_bundled()
+        """Every scorer name, canonical spellings only (imports every family)."""
+        self._load_generic()
+        for family in family_names():
+            self._family(family)
         self._load_entry_points()
         return sorted(self._factories)
 
     def get(self, name: str) -> ScorerFactory:
-        self._load_bundled()
-        if name not in self._factories:
+        self._load_generic()
+        prefix, sep, _ = name.partition("/")
+        family = self._family(prefix) if sep and name not in self._factories else None
+        wanted = family.canonical(name) if family is not None else name
+        if wanted not in self._factories:
             self._load_entry_points()
-        try:
-            return self._factories[name]
-        except KeyError:
-            close = difflib.get_close_matches(name, list(self._factories), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UnknownScorer(f"unknown scorer {name!r}{hint}") from None
+        found = self._factories.get(wanted)
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(wanted, list(self._factories), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        if not close and sep and family is None:
+            names = difflib.get_close_matches(prefix, family_names(), n=1, cutoff=0.6)
+            also = f"; did you mean {names[0]!r}?" if names else ""
+            hint = f" (no benchmark family {prefix!r}{also})"
+        raise UnknownScorer(f"unknown scorer {name!r}{hint}")
 
     def build(self, name: str, args: Any) -> ScoreFn:
         """Call the factory with YAML arguments.

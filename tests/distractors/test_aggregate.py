@@ -29,7 +29,7 @@ def row(
     strict = f1 if strict_f1 is None else strict_f1
     by_mode = {"official": {"em": em, "f1": f1}, "strict": {"em": float(strict == 1), "f1": strict}}
     score = {
-        "name": "multihop/f1",
+        "name": "distractors/f1",
         "passed": f1 >= 0.5,
         "value": f1,
         "reason": "",

@@ -21,11 +21,11 @@ from pytest_llmbench.scoring.api import Message, ScorerContext
 from pytest_llmbench.scoring.registry import ScorerRegistry
 from tests.conftest import REPO
 
-SHIPPED = sorted((REPO / "suites" / "multihop").glob("*.llmbench.yaml"))
+SHIPPED = sorted((REPO / "suites" / "distractors").glob("*.llmbench.yaml"))
 
 
 def test_shipped_suite_is_reproducible_from_its_seed() -> None:
-    assert SHIPPED, "suites/multihop has no suite file"
+    assert SHIPPED, "suites/distractors has no suite file"
     for path in SHIPPED:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))["metadata"]
         assert path.read_text(encoding="utf-8") == suite_text(meta["seed"], meta["n"])
@@ -85,7 +85,7 @@ def test_shipped_references_pass_and_fail_the_scorer() -> None:
             assert sc.metadata["benchmark"] == "distractors"
             assert {"pair_id", "version", "setting", "answer"} <= set(sc.metadata)
             (ref,) = sc.expect
-            assert ref.name == "multihop/f1" and "threshold" in ref.args
+            assert ref.name == "distractors/f1" and "threshold" in ref.args
             score = registry.build(ref.name, ref.args)
             for replies, want in ((sc.reference_pass, True), (sc.reference_fail, False)):
                 assert replies

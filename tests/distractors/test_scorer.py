@@ -1,4 +1,4 @@
-"""The ``multihop/f1`` scorer: threshold, gold from arguments or metadata, both modes."""
+"""The ``distractors/f1`` scorer: threshold, gold from arguments or metadata, both modes."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def run(
         mode=mode,
         metadata=metadata or {},
     )
-    return REGISTRY.build("multihop/f1", args)(ctx)
+    return REGISTRY.build("distractors/f1", args)(ctx)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_passes_when_f1_reaches_the_threshold(reply: str, passed: bool, value: f
     s = run({"threshold": 0.5, "answer": "Bandthorpe"}, reply)
     assert s.passed is passed
     assert s.value == pytest.approx(value)
-    assert s.name == "multihop/f1"
+    assert s.name == "distractors/f1"
 
 
 def test_threshold_is_inclusive() -> None:
@@ -89,4 +89,4 @@ def test_reason_names_the_extraction_path() -> None:
 )
 def test_bad_arguments_are_collection_errors(args: Any) -> None:
     with pytest.raises(BadScorerArguments):
-        REGISTRY.build("multihop/f1", args)
+        REGISTRY.build("distractors/f1", args)

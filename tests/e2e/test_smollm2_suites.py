@@ -41,7 +41,7 @@ SLICES: dict[str, tuple[str, ...]] = {
     "sysbench": ("emoji-reactor", "quarterly-report"),  # five turns each
     "toolbh": ("lft-iter-cap-solvable", "mnt-weather-email-unsolvable"),
     "statqa": ("gen-007-normality-small", "gen-027-descriptive"),
-    "multihop": ("010-congress-named_True_2-ori", "010-congress-named_True_2-adv"),
+    "distractors": ("010-congress-named_True_2-ori", "010-congress-named_True_2-adv"),
 }
 # Multi-turn scenarios that never stop early (RuLES stops a conversation at its first failure).
 MULTI_TURN = ("remember-the-name", "emoji-reactor", "quarterly-report")

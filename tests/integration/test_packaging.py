@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_llmbench.families import ENTRY_POINT_GROUP
 from tests.conftest import PYTEST_SUBPROCESS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,11 +48,16 @@ def test_entry_point_and_console_script_are_registered() -> None:
     eps = {(e.group, e.name): e.value for e in dist.entry_points}
     assert eps[("pytest11", "llmbench")] == "pytest_llmbench.plugin"
     assert eps[("console_scripts", "llmbench")] == "pytest_llmbench.cli:main"
+    families = {name: value for (group, name), value in eps.items() if group == ENTRY_POINT_GROUP}
+    assert families == {
+        name: f"pytest_llmbench.families.{name}:FAMILY"
+        for name in ("rules", "sysbench", "toolbh", "statqa", "distractors")
+    }
     out = subprocess.run(
         [sys.executable, "-m", "pytest_llmbench.cli", "suites"], capture_output=True, text=True
     )
     assert out.returncode == 0
-    assert out.stdout.startswith("examples\t")
+    assert "examples" in [line.split("\t")[0] for line in out.stdout.splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +91,7 @@ def test_wheel_carries_suites_scorers_and_schemas(wheel: Path) -> None:
         for p in (REPO / "suites").rglob("*.llmbench.yaml")
     }
     assert suite_files == repo_suites
-    # The package list in pyproject is explicit: every module of the checkout must be in it.
+    # Packages are discovered (setup.py): every module of the checkout must be in the wheel.
     modules = {n for n in names if n.endswith(".py")}
     repo_modules = {str(p.relative_to(REPO)) for p in (REPO / "pytest_llmbench").rglob("*.py")} | {
         "pytest_llmbench/scorers/" + str(p.relative_to(REPO / "scorers"))

@@ -1,7 +1,7 @@
 """Paired report for the distractors family: original vs adversarial F1/EM per setting.
 
 Works from results rows only (so it also runs on a saved results file).  A scenario's score is
-the mean over its samples; a reply that errored or has no ``multihop/f1`` score counts 0, as in
+the mean over its samples; a reply that errored or has no ``distractors/f1`` score counts 0, as in
 the benchmark's averaging.  Pairs are matched by ``metadata.pair_id`` within one model, suite
 and setting; both scoring modes are reported because the scorer records both.
 """
@@ -16,7 +16,7 @@ from pytest_llmbench.scoring.api import SCORING_MODES
 from .metrics import normalize_answer
 from .paired import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, paired_summaries
 
-SCORER = "multihop/f1"
+SCORER = "distractors/f1"
 METHOD = (
     f"paired percentile bootstrap over question pairs ({BOOTSTRAP_RESAMPLES} resamples, "
     f"seed {BOOTSTRAP_SEED}), 95% interval"

@@ -110,18 +110,14 @@ def _run_generate(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"multihop-seed{args.seed}-n{args.n}.llmbench.yaml"
+    path = args.out / f"distractors-seed{args.seed}-n{args.n}.llmbench.yaml"
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path} ({2 * args.n} scenarios)")
     return 0
 
 
 COMMANDS = {
-    "import": Command(
-        "official data → suite files (original/adversarial pairs)", _configure_import, _run_import
-    ),
-    "rescore": Command("score JSONL answers with HotpotQA EM/F1", _configure_rescore, _run_rescore),
-    "generate": Command(
-        "fresh two-hop items over invented entities", _configure_generate, _run_generate
-    ),
+    "import": Command(_configure_import, _run_import),
+    "rescore": Command(_configure_rescore, _run_rescore),
+    "generate": Command(_configure_generate, _run_generate),
 }

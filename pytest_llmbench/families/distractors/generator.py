@@ -163,7 +163,7 @@ def build_suite(seed: int, n: int, threshold: float = DEFAULT_THRESHOLD) -> dict
                 )
             )
     return suite_document(
-        suite="multihop",
+        suite="distractors",
         description=(
             "Two-hop questions over invented entities with seemingly plausible distractor chains "
             "(generated; each question as an original and an adversarial item)."

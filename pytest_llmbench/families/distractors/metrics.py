@@ -7,7 +7,7 @@ text after the *last* ``Final Answer:`` label up to the end of that line, or the
 
 ``official`` mode is bit-exact HotpotQA; ``strict`` mode also folds Unicode (NFKC), deletes every
 Unicode punctuation character (en dashes and curly quotes otherwise stay glued to tokens) and
-gives EM 0 when both strings are empty.  Used by the ``multihop/f1`` scorer, ``llmbench rescore
+gives EM 0 when both strings are empty.  Used by the ``distractors/f1`` scorer, ``llmbench rescore
 distractors``, the generator's self-check and the aggregate.
 """
 

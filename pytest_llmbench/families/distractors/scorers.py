@@ -1,8 +1,9 @@
 """Multi-hop QA answer scoring (Seemingly Plausible Distractors, HotpotQA metrics).
 
-``multihop/f1`` extracts the answer after the last ``Final Answer:`` label and scores it with the
-official HotpotQA normalisation, EM and F1 (see ``pytest_llmbench.families.distractors.metrics``
-and ``docs/distractors.md``).  Both scoring modes are computed so the aggregate can report both.
+``distractors/f1`` (formerly ``multihop/f1``, still accepted) extracts the answer after the last
+``Final Answer:`` label and scores it with the official HotpotQA normalisation, EM and F1 (see
+``pytest_llmbench.families.distractors.metrics`` and ``docs/distractors.md``).  Both scoring
+modes are computed so the aggregate can report both.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _check_threshold(value: object) -> float:
     return float(value)
 
 
-@scorer("multihop/f1")
+@scorer("distractors/f1")
 def f1(threshold: float, answer: str | None = None) -> ScoreFn:
     """Passes when the HotpotQA F1 of the extracted answer is ≥ ``threshold``.
 

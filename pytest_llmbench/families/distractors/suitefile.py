@@ -54,7 +54,7 @@ def suite_document(
         "params": {"temperature": 0, "max_tokens": 512},
         "tags": ["distractors"],
         "metadata": {"benchmark": "distractors"},
-        "expect": [{"multihop/f1": {"threshold": check_threshold(threshold)}}],
+        "expect": [{"distractors/f1": {"threshold": check_threshold(threshold)}}],
     }
     doc["scenarios"] = list(scenarios)
     return doc

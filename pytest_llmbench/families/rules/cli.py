@@ -135,7 +135,7 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "import": Command("import the official RuLES test cases", _configure_import, _run_import),
-    "rescore": Command("score RuLES transcripts (JSON Lines)", _configure_rescore, _run_rescore),
-    "generate": Command("generate own RuLES suites (seeded)", _configure_generate, _run_generate),
+    "import": Command(_configure_import, _run_import),
+    "rescore": Command(_configure_rescore, _run_rescore),
+    "generate": Command(_configure_generate, _run_generate),
 }

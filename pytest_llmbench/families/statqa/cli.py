@@ -118,9 +118,7 @@ def _run_generate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "import": Command("StatQA: mini-StatQA items → suite files", _configure_import, _run_import),
-    "rescore": Command("StatQA: score model outputs (JSONL)", _configure_rescore, _run_rescore),
-    "generate": Command(
-        "StatQA: fresh items over synthetic tables", _configure_generate, _run_generate
-    ),
+    "import": Command(_configure_import, _run_import),
+    "rescore": Command(_configure_rescore, _run_rescore),
+    "generate": Command(_configure_generate, _run_generate),
 }

@@ -1,12 +1,25 @@
 """SysBench: does a model keep following its system message over five user turns?
 
 Spec: ``shared/benchmarks/sysbench.md``. The official data has no licence, so nothing of it is
-shipped: ``loader.py`` converts a copy the user obtains (``llmbench import sysbench``), our own
-scenarios live in ``suites/sysbench/``. Scoring is the ``sysbench/checklist`` scorer (program
-checks plus the LLM judge of ``judge.py``); ``aggregate.py`` computes CSR, ISR and SSR.
+shipped: ``importer`` converts a copy the user obtains (``llmbench import sysbench``), our own
+scenarios live in ``suites/sysbench/``. Scoring is the ``sysbench/checklist`` scorer of
+``scorers``: program checks (``checks`` with ``check_args``, ``check_language``,
+``check_layout`` on ``reply_text``) plus the LLM judge of ``llm_judge``; ``aggregate``
+computes CSR, ISR and SSR.
 """
 
 from __future__ import annotations
+
+from pytest_llmbench.families import Family
+
+FAMILY = Family(
+    name="sysbench",
+    title="SysBench: does a model keep to its system message over a dialogue?",
+    scorers="pytest_llmbench.families.sysbench.scorers",
+    aggregate="pytest_llmbench.families.sysbench.aggregate",
+    cli="pytest_llmbench.families.sysbench.cli",
+    commands={"import": "convert the official SysBench JSON into suite files"},
+)
 
 # criteria_type labels of the official data → the English keys used in suites and results.
 TYPES = {

@@ -146,8 +146,4 @@ def _judge(args: argparse.Namespace, data: Origin) -> tuple[dict[str, Any] | Non
     return official.judge.to_args(), provenance
 
 
-COMMANDS = {
-    "import": Command(
-        help="convert the official SysBench JSON into suite files", configure=_configure, run=_run
-    )
-}
+COMMANDS = {"import": Command(_configure, _run)}

@@ -183,14 +183,6 @@ def _run_rescore(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "import": Command(
-        "ToolBH: official data (hf:// or a local file) -> suite files",
-        _configure_import,
-        _run_import,
-    ),
-    "rescore": Command(
-        "ToolBH: score model outputs (JSONL) with the official or strict scorer",
-        _configure_rescore,
-        _run_rescore,
-    ),
+    "import": Command(_configure_import, _run_import),
+    "rescore": Command(_configure_rescore, _run_rescore),
 }
