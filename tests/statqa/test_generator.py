@@ -13,10 +13,11 @@ from pytest_llmbench.cli import main
 from pytest_llmbench.families.statqa import methods as m
 from pytest_llmbench.families.statqa import rules
 from pytest_llmbench.families.statqa.generator import VARIANTS, GenItem, generate
-from pytest_llmbench.families.statqa.gensuite import FILE_NAME, suite_document
+from pytest_llmbench.families.statqa.gensuite import FILE_NAME, suite_document, write_generated
 from pytest_llmbench.families.statqa.scorers import score_reply
-from pytest_llmbench.families.statqa.suitefile import answer_json, dump_suite
+from pytest_llmbench.families.statqa.suitefile import answer_json
 from pytest_llmbench.families.statqa.tables import Column, crosstab
+from pytest_llmbench.suite_writer import dump_suite
 from tests.conftest import REPO
 
 SHIPPED = REPO / "suites" / "statqa" / FILE_NAME
@@ -105,6 +106,13 @@ def test_shipped_suite_is_the_generator_output_for_its_seed() -> None:
     assert f"--seed {seed} --n {n} " in text.splitlines()[0]
     assert doc == yaml.safe_load(dump_suite(suite_document(seed, n)))
     assert {s["metadata"]["variant"] for s in doc["scenarios"]} == {v for v, _ in VARIANTS}
+
+
+def test_shipped_suite_is_byte_for_byte_what_the_generator_writes(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    seed, n = doc["defaults"]["metadata"]["seed"], len(doc["scenarios"])
+    assert write_generated(tmp_path, seed, n).read_text(encoding="utf-8") == text
 
 
 def test_generate_command_writes_a_valid_suite(

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_llmbench.suite_writer import write_suite
+
 from .metrics import score_answer
 from .prompt import Rendering, paragraph_text, render_context, user_message
 from .suitefile import (
     CITATION,
     DEFAULT_THRESHOLD,
     HOTPOT_CITATION,
-    dump_suite,
     scenario,
     suite_document,
 )
@@ -266,7 +267,7 @@ def run_import(
             metadata={"rendering": rendering, **s.metadata()},
         )
         path = out / f"distractors-{s.name}.llmbench.yaml"
-        header = ["Imported by `llmbench import distractors`; do not commit (CC BY-SA data)."]
-        path.write_text(dump_suite(doc, header), encoding="utf-8")
+        header = "Imported by `llmbench import distractors`; do not commit (CC BY-SA data)."
+        write_suite(path, doc, header)
         report.written.append(path)
     return report

@@ -1,15 +1,14 @@
-"""Suite files for the distractors family: the shared header and deterministic YAML output.
+"""Suite documents for the distractors family: the shared defaults and scenario shape.
 
-The importer and the generator both write suites through here, so the prompt, the scorer line
-and the defaults are the same for official and generated items.
+The importer and the generator both build suites through here, so the prompt, the scorer line
+and the defaults are the same for official and generated items (the file itself is written by
+``pytest_llmbench.suite_writer``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-
-import yaml
 
 from .prompt import SYSTEM_PROMPT
 
@@ -78,30 +77,3 @@ def scenario(
     if reference:
         out["reference"] = reference
     return out
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """libyaml when available: imported suites run to megabytes."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line texts (prompts, contexts, chain-of-thought replies) as literal blocks so the
-    # file reads like the prompt the model sees; the emitter falls back to quotes when a block
-    # cannot represent the text exactly.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump_suite(doc: dict[str, Any], header: Sequence[str] = ()) -> str:
-    body = yaml.dump(
-        doc,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-    )
-    return "".join(f"# {line}\n" for line in header) + body

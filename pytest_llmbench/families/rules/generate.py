@@ -21,6 +21,7 @@ from pytest_llmbench.families.rules.profiles import profile
 from pytest_llmbench.families.rules.scenarios import BEHAVIORS, SCENARIOS, scorer_name
 from pytest_llmbench.families.rules.templates import OWN_WORDING
 from pytest_llmbench.provenance import Origin, Provenance
+from pytest_llmbench.suite_writer import write_suite
 
 SEED = 20240612
 CASES_PER_BEHAVIOR = 10
@@ -139,7 +140,5 @@ def write_suites(out: Path, seed: int = SEED) -> list[Path]:
     for scenario, cases in build_cases(seed).items():
         name = scenario_suite(scenario).split("/", 1)[1]
         path = out / f"{name}.llmbench.yaml"
-        paths.append(
-            suitefile.write(path, document(scenario, cases, seed), HEADER.format(seed=seed))
-        )
+        paths.append(write_suite(path, document(scenario, cases, seed), HEADER.format(seed=seed)))
     return paths

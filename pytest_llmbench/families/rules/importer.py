@@ -35,6 +35,7 @@ from pytest_llmbench.families.rules.sources import SourceFile, is_url, read_file
 from pytest_llmbench.families.rules.templates import OWN_WORDING
 from pytest_llmbench.families.rules.wording import Instructions, Wording
 from pytest_llmbench.provenance import FileDigest, Origin, Provenance, sha256_file
+from pytest_llmbench.suite_writer import write_suite
 
 SUITES = ("benign", "basic", "redteam", "direct_request")
 _BUCKET = re.compile(r"^(benign|basic|redteam|direct_request)_(harmless|helpful)\.jsonl$")
@@ -252,5 +253,5 @@ def write(
             "scenarios": entries,
         }
         path = out / suite / f"{behavior}.llmbench.yaml"
-        paths.append(suitefile.write(path, doc, header))
+        paths.append(write_suite(path, doc, header))
     return paths

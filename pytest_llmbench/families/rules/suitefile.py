@@ -1,4 +1,5 @@
-"""Suite-file writing shared by the RuLES generator and importer.
+"""The shape of a RuLES scenario, shared by the RuLES generator and importer (the file itself
+is written by ``pytest_llmbench.suite_writer``).
 
 Every RuLES scenario has the same shape: the opening of its wording and mode (system mode: the
 instruction text as ``system``; user mode: an empty ``system``, then the instructions and the
@@ -12,10 +13,7 @@ tokens.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from pytest_llmbench.families.rules.official import DEFAULT_DECODING
 from pytest_llmbench.families.rules.scenarios import scorer_name
@@ -74,35 +72,3 @@ def references(passes: list[list[str]], fails: list[list[str]], n_turns: int) ->
         return [c[0] if n_turns == 1 else list(c) for c in convs]
 
     return {"pass": shape(passes), "fail": shape(fails)}
-
-
-# libyaml's emitter when available: the importer writes megabytes of conversations.
-_Base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _Dumper(_Base):  # type: ignore[valid-type,misc]
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line texts as literal blocks (readable diffs); the emitter falls back to quoting
-    # whenever a block cannot represent the string exactly.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump(document: dict[str, Any], header: str = "") -> str:
-    body = yaml.dump(
-        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
-    lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return lines + body
-
-
-def write(path: Path, document: dict[str, Any], header: str = "") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump(document, header), encoding="utf-8")
-    return path

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pytest_llmbench.suite_writer import write_suite
+
 from .generator import GenItem, generate
 from .methods import METHODS_BY_TASK
 from .prompts import STRATEGIES, build_prompt, choose_demonstrations, generation_params
-from .suitefile import CITATION, answer_json, slug, write_suite
+from .suitefile import CITATION, answer_json, slug
 from .tables import to_csv
 
 SUITE_NAME = "statqa-generated"

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_llmbench.suite_writer import write_suite
+
 from .methods import DESCRIPTIVE_METHODS, TASKS
 from .prompts import STRATEGIES, build_prompt, choose_demonstrations, column_line, generation_params
 from .source import Item, load_column_metadata
-from .suitefile import CITATION, answer_json, slug, write_suite
+from .suitefile import CITATION, answer_json, slug
 
 SOURCE = "mini-StatQA, github.com/HKUSTDial/StatQA @ 31ca981b9d8dbf7423e5bfc07d7ba4374b3544cd"
 

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pytest_llmbench.families.sysbench import ALIGNMENTS, type_key
 from pytest_llmbench.families.sysbench.classify import classify_wording
 from pytest_llmbench.families.sysbench.coverage import Coverage
 from pytest_llmbench.provenance import Provenance
+from pytest_llmbench.suite_writer import write_suite
 
 EXPECTED: dict[str, Any] = {
     "dialogues": 500,
@@ -179,19 +178,6 @@ def _by_reference_history(sc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Block style keeps long multi-line system messages readable in the generated files.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
 def convert(
     data: Any, history: str = "model", judge: dict[str, Any] | None = None
 ) -> tuple[list[dict[str, Any]], Report]:
@@ -249,10 +235,7 @@ def write(
             doc["provenance"] = provenance.to_json()
         doc["defaults"] = {"metadata": {"benchmark": "sysbench"}}
         doc["scenarios"] = scenarios[start : start + chunk]
-        path = out / f"sysbench-{n:03d}.llmbench.yaml"
-        text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-        path.write_text(text, encoding="utf-8")
-        files.append(path)
+        files.append(write_suite(out / f"sysbench-{n:03d}.llmbench.yaml", doc))
     return files
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pytest_llmbench.suite_writer import write_suite
 
 from pytest_llmbench.provenance import Origin, Provenance
 
@@ -167,19 +167,6 @@ def suite_document(
     }
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Block style keeps prompts readable; PyYAML falls back to quotes when a string needs them.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
 def write_suites(
     datasets: Iterable[Dataset],
     out: Path,
@@ -205,9 +192,7 @@ def write_suites(
                 harness=harness,
             )
             path = folder / f"toolbh_{ds.language}_{subtask}.llmbench.yaml"
-            text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            written.append(write_suite(path, doc))
     return written
 
 
