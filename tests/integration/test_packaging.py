@@ -41,6 +41,34 @@ def test_a_run_without_llm_items_never_imports_litellm(pytester: pytest.Pytester
     result.assert_outcomes(passed=1)
 
 
+def test_a_run_of_generic_scorers_imports_no_benchmark_family(pytester: pytest.Pytester) -> None:
+    """Families load when their names are used: none here, so none of their code is imported
+    (and a run with rows of no family computes no aggregate)."""
+    pytester.makeconftest(
+        """
+        import json, sys
+
+        def pytest_unconfigure(config):
+            families = sorted(
+                m for m in sys.modules
+                if m.startswith("pytest_llmbench.families.")
+                and not m.rpartition(".")[2].startswith("_")
+            )
+            with open("imported.json", "w") as fh:
+                json.dump(families, fh)
+        """
+    )
+    suites = REPO / "suites" / "examples"
+    for path in suites.glob("*.llmbench.yaml"):
+        (pytester.path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--llm-model=llmbench/reference", "--llm-results=out.json"
+    )
+    assert result.ret == 0, result.stdout.str()[-2000:]
+    assert json.loads((pytester.path / "imported.json").read_text()) == []
+    assert json.loads((pytester.path / "out.json").read_text())["aggregates"] == {}
+
+
 def test_entry_point_and_console_script_are_registered() -> None:
     from importlib import metadata
 
