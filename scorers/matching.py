@@ -1,4 +1,4 @@
-"""Small text helpers shared by the built-in scorers, plus argument checks for their factories.
+"""Text helpers and factory argument checks shared by the generic and the family scorers (public).
 
 Everything here is pure and total: no helper raises on any reply text (empty, huge, odd unicode).
 """
