@@ -15,7 +15,7 @@ from pytest_llmbench.families.sysbench.patterns import FAMILY_NAMES
 from pytest_llmbench.scoring.api import Message, Score, ScorerContext
 from pytest_llmbench.scoring.registry import ScorerRegistry
 
-from .test_judge import ScriptedJudge
+from .test_llm_judge import ScriptedJudge
 from .wordings import Wording, classified, figures, load, program_verdict, report
 
 WORDINGS = load()

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from pytest_llmbench.families.sysbench.classify import Classification, classify_wording
-from pytest_llmbench.scorers.sysbench import _item
+from pytest_llmbench.families.sysbench.scorers import _item
 
 WORDINGS = Path(__file__).parent / "data" / "wordings.yaml"
 USER = "请回答。"  # the user message of replies that do not name one

@@ -12,8 +12,9 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped,unused-ignore]
 
-from . import reply_text as t
 from pytest_llmbench.scorers.matching import quote, quote_all
+
+from . import reply_text as t
 from .check_args import bounds, counted, flag
 
 CheckFn = Callable[[str], tuple[bool, str]]

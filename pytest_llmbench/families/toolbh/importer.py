@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_llmbench.suite_writer import write_suite
-
 from pytest_llmbench.provenance import Origin, Provenance
+from pytest_llmbench.suite_writer import write_suite
 
 from .data import Dataset
 from .levels import score_both
