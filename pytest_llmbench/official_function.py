@@ -6,8 +6,10 @@ message is an f-string per level in ``_process_task_infer``, SysBench's judge pr
 keyword literals of an API call. ``FunctionSource`` exposes those shapes (again with ``ast``
 only, nothing executed): each text assignment as literal pieces and ``Slot`` placeholders named
 by their source expression, simple ``name = base["key"]`` bindings, parameter defaults, and the
-keywords of a call. The family code decides what each slot means and rejects anything it does
-not recognise, naming the file and the function.
+keywords of a call; and, for texts assembled with ``+`` or chosen by an ``if`` chain on a
+parameter, ``scope()`` and ``branches()``: the names a body binds, read as structure
+(``official_values``). The family code decides what each slot or ref means and rejects
+anything it does not recognise, naming the file and the function.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pytest_llmbench.official_values import flat_body, runtime_value, tested_values
+
 if TYPE_CHECKING:
-    from pytest_llmbench.official_source import OfficialFile
+    from pytest_llmbench.official_source import OfficialFile, Scope
 
 
 @dataclass(frozen=True)
@@ -109,10 +113,10 @@ class FunctionSource:
         scope: list[ast.stmt] = file.tree.body
         node: ast.AST | None = None
         for name in qualname.split("."):
-            node = next(
+            node = next(  # the last definition wins, as when Python runs the file
                 (
                     n
-                    for n in scope
+                    for n in reversed(scope)
                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                     and n.name == name
                 ),
@@ -134,6 +138,48 @@ class FunctionSource:
         return OfficialSourceError(
             f"{self.file.relpath}: {self.qualname}: {what} (has the upstream file changed?)"
         )
+
+    def scope(self) -> Scope:
+        """The names the function binds at its top level and in its ``for`` loops (a text
+        built in a loop is built the same way on every pass), read as run-time values."""
+        return self._scope(f"{self.qualname}()", self.node.body)
+
+    def branches(self, on: str) -> dict[Any, Scope]:
+        """The ``if on == 'a': … elif on == 'b' or on == 'c': … else: …`` chain at the top
+        level: each tested value → the names its branch binds (``None`` → the ``else``
+        branch). The first branch that tests a value wins, as Python runs it."""
+        chain = next(
+            (
+                s
+                for s in self.node.body
+                if isinstance(s, ast.If) and tested_values(s.test, on) is not None
+            ),
+            None,
+        )
+        if chain is None:
+            raise self.error(f"no if/elif chain on {on!r}")
+        out: dict[Any, Scope] = {}
+        node: ast.If | None = chain
+        while node is not None:
+            values = tested_values(node.test, on)
+            if values is None:
+                raise self.error(f"a branch tests {ast.unparse(node.test)!r}, not {on} == a value")
+            scope = self._scope(f"{self.qualname}() [{on} == {values[0]!r}]", node.body)
+            for value in values:
+                out.setdefault(value, scope)
+            rest = node.orelse
+            if len(rest) == 1 and isinstance(rest[0], ast.If):
+                node = rest[0]
+            else:
+                out.setdefault(None, self._scope(f"{self.qualname}() [else]", rest))
+                node = None
+        return out
+
+    def _scope(self, label: str, body: list[ast.stmt]) -> Scope:
+        from pytest_llmbench.official_source import Scope, bind
+
+        names, problems = bind(flat_body(body), lambda node, _: runtime_value(node))
+        return Scope(self.file, label, names, problems)
 
     def _statements(self) -> Iterator[tuple[ast.stmt, str | None, str | None]]:
         return _walk(self.node.body, None, None)

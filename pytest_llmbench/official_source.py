@@ -8,29 +8,28 @@ checkout is ever executed: only literals, names bound to literals earlier in the
 missing constant, is one ``OfficialSourceError`` naming the file and the constant, so a changed
 upstream file can never fall back silently to other wording. Texts a function builds
 (f-strings, keyword literals of a call) are read through ``OfficialFile.function``
-(``official_function.py``).
+(``official_function.py``); its ``scope()`` and ``branches()`` read a function body's
+bindings as structure (``official_values.py``: literal pieces stay text, what the file computes
+at run time becomes a ``Ref``, a call a ``CallValue``).
 """
 
 from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.official_function import FunctionSource
+from pytest_llmbench.official_values import NotStatic as _NotStatic
 from pytest_llmbench.provenance import Origin, checkout_origin
 
 
 class OfficialSourceError(LLMBenchError):
     """The checkout is not the benchmark's repository, or a file or constant has changed shape."""
-
-
-class _NotStatic(Exception):
-    pass
 
 
 def _value(node: ast.expr, names: dict[str, Any]) -> Any:
@@ -66,6 +65,51 @@ def _assigned(stmt: ast.stmt) -> tuple[list[str], ast.expr | None]:
     return [], None
 
 
+def bind(
+    body: Iterable[ast.stmt], evaluate: Callable[[ast.expr, dict[str, Any]], Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The names ``body`` binds (the last binding wins, as when Python runs it) → their
+    values, and the names whose value cannot be read statically → why."""
+    names: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for stmt in body:
+        targets, value = _assigned(stmt)
+        if value is None:
+            continue
+        try:
+            v = evaluate(value, names)
+        except _NotStatic as exc:
+            for t in targets:
+                names.pop(t, None)
+                problems[t] = str(exc)
+            continue
+        for t in targets:
+            names[t] = v
+            problems.pop(t, None)
+    return names, problems
+
+
+@dataclass
+class Scope:
+    """The names bound in one function body (or one branch of it), read as run-time values."""
+
+    file: OfficialFile
+    label: str  # how errors name the scope: "f()", "f() [trick == 'one-shot']"
+    names: dict[str, Any]
+    problems: dict[str, str]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def get(self, name: str, kind: type | tuple[type, ...] = object) -> Any:
+        if name not in self.names and name not in self.problems:
+            raise OfficialSourceError(
+                f"{self.file.relpath}: {self.label} binds no {name} "
+                "(has the upstream file changed?)"
+            )
+        return self.file._pick(self.names, self.problems, name, kind, f"{self.label}: {name}")
+
+
 @dataclass
 class OfficialFile:
     """One parsed file of the checkout; ``relpath`` is how errors and provenance name it."""
@@ -75,23 +119,7 @@ class OfficialFile:
     tree: ast.Module = field(repr=False)
 
     def _bindings(self, body: Sequence[ast.stmt]) -> tuple[dict[str, Any], dict[str, str]]:
-        names: dict[str, Any] = {}
-        problems: dict[str, str] = {}
-        for stmt in body:
-            targets, value = _assigned(stmt)
-            if value is None:
-                continue
-            try:
-                v = _value(value, names)
-            except _NotStatic as exc:
-                for t in targets:
-                    names.pop(t, None)
-                    problems[t] = str(exc)
-                continue
-            for t in targets:
-                names[t] = v
-                problems.pop(t, None)
-        return names, problems
+        return bind(body, _value)
 
     def constant(self, name: str, kind: type | tuple[type, ...] = str) -> Any:
         """A module-level constant (last binding wins, as when Python runs the file)."""
@@ -111,6 +139,18 @@ class OfficialFile:
     def function(self, qualname: str) -> FunctionSource:
         """A function (``name``) or method (``Class.method``), for the texts it builds."""
         return FunctionSource(self, qualname)
+
+    def function_names(self) -> list[str]:
+        return [n.name for n in self.tree.body if isinstance(n, ast.FunctionDef)]
+
+    def imported_names(self, module: str) -> list[str]:
+        """The names of ``from module import a, b`` statements at the file's top level."""
+        return [
+            alias.name
+            for n in self.tree.body
+            if isinstance(n, ast.ImportFrom) and n.module == module
+            for alias in n.names
+        ]
 
     def class_names(self) -> list[str]:
         return [n.name for n in self.tree.body if isinstance(n, ast.ClassDef)]

@@ -213,3 +213,20 @@ def test_import_writes_loadable_paired_suites(tmp_path: Path) -> None:
         assert len(adv.metadata["fake_answers"]) == 4
         assert ori.turns[0].user != adv.turns[0].user
         assert ori.turns[0].user.endswith(adv.turns[0].user.rsplit("\n\nQuestion: ", 1)[1])
+    # Own wording on the official data: provenance says so, never comparable.
+    assert suite.provenance is not None
+    assert (suite.provenance.wording.source, suite.provenance.data.source) == ("own", "official")
+    assert suite.provenance.decoding.source == "own" and not suite.provenance.comparable
+    assert [f.path for f in suite.provenance.data.files] == [
+        "fake_intermediate_paragraph_idx_other_True_4.json",
+        "fake_intermediate_paragraph_idx_no_changes_other_True_4.json",
+    ]
+
+
+def test_a_copy_unlike_the_published_files_is_not_official_data(tiny: Path, tmp_path: Path) -> None:
+    run_import(tiny, tmp_path / "o", check_counts=False)
+    suite = load_suite(tmp_path / "o" / "distractors-named_True_2.llmbench.yaml")
+    assert suite.provenance is not None and suite.provenance.data.source == "own"
+    sc = suite.scenarios[0]
+    assert dict(sc.params) == {"temperature": 0, "max_tokens": 512}  # the own prompt's decoding
+    assert sc.system is not None and sc.system.startswith("You answer questions using only")

@@ -90,6 +90,16 @@ def test_import_writes_one_file_per_strategy_and_task(imported: Path) -> None:
         by_task[task] = len(scenarios)
         assert doc["license"] == "GPL-3.0"
         assert doc["defaults"]["metadata"]["benchmark"] == "statqa"
+        # Own wording: official data, but never comparable with the published numbers.
+        prov = doc["provenance"]
+        assert (prov["wording"]["source"], prov["data"]["source"]) == ("own", "official")
+        assert prov["decoding"] == {
+            "source": "own",
+            "variant": "gpt",
+            "note": prov["decoding"]["note"],
+        }
+        assert prov["comparable"] is False
+        assert doc["defaults"]["params"] == {"temperature": 0}  # as the GPT runner: no max_tokens
     assert by_task == MINI_STATQA_COUNTS["tasks"]
     assert set(by_task) == set(TASKS)
 

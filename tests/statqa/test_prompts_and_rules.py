@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,15 @@ from pytest_llmbench.families.statqa.prompts import (
     generation_params,
 )
 from pytest_llmbench.families.statqa.scorers import score_reply
-from pytest_llmbench.families.statqa.wording import DEMONSTRATIONS, knowledge_block, method_list
+from pytest_llmbench.families.statqa.source import METADATA_DIR, load_column_metadata
+from pytest_llmbench.families.statqa.wording import (
+    DEMONSTRATIONS,
+    INSTRUCTION,
+    RESPONSE,
+    TASK_DESCRIPTION,
+    knowledge_block,
+    method_list,
+)
 
 JOB = {
     "dataset": "Jobs",
@@ -174,3 +183,59 @@ def test_anderson_darling_matches_scipy(sample: list[float], a2: float, critical
     assert got_a2 == pytest.approx(a2, abs=1e-9)
     assert got_critical == critical
     assert rules.is_normal(sample) == (a2 < critical)
+
+
+# --- own wording: the same task as the official prompts, no extra hints ------------------------
+
+
+def test_own_instruction_names_no_prerequisite_the_official_one_does_not() -> None:
+    """The official instruction asks for every applicable method and stops there; a hint to
+    leave out methods whose prerequisites fail told the model where the task is hard."""
+    prompt = build_prompt("zero-shot", [], "Is it normal?")
+    fixed = "\n".join((TASK_DESCRIPTION, INSTRUCTION, RESPONSE)).lower()
+    assert INSTRUCTION in prompt and TASK_DESCRIPTION in prompt
+    for word in (
+        "prerequisite",
+        "sample size",
+        "normally",
+        "table shape",
+        "leave out",
+        "strata ta",
+    ):
+        assert word not in fixed
+    assert "all applicable methods" in prompt
+
+
+def test_own_domain_knowledge_states_no_threshold_behind_the_gold() -> None:
+    """The gold sets were built from row counts, expected cell counts and table shapes (spec
+    §10); the 1-shot+DK block says what each method is for, never those cut-offs."""
+    block = knowledge_block()
+    assert not any(ch.isdigit() for ch in block), block
+    for giveaway in ("alone", " only", "rows", "expected count", "2x2", "2×2"):
+        assert giveaway not in block
+    assert all(name in block for name in m.ALL_METHODS)
+    assert "small samples" in block and "normally distributed" in block
+
+
+def test_column_metadata_prints_as_pandas_prints_it(tmp_path: Path) -> None:
+    """Upstream reads the metadata with pandas and prints each value: a column's type comes
+    from all its cells, a missing cell prints nan and turns integers into floats."""
+    pd = pytest.importorskip("pandas")
+    folder = tmp_path / METADATA_DIR
+    folder.mkdir(parents=True)
+    text = (
+        "dataset,column_header,data_type,column_description,num_of_rows,is_normality,extra\n"
+        "T,NA,cate,,12,TRUE,007\n"
+        "T,LOR ,quant,d,,false,1.50\n"
+        "T,2019,Other,d,3,True,x\n"
+    )
+    (folder / "T_col_meta.csv").write_text(text, encoding="utf-8")
+    ours = load_column_metadata(tmp_path, "T")
+    frame = pd.read_csv(folder / "T_col_meta.csv")
+    theirs = [{h: str(frame.iloc[i][h]) for h in frame.columns} for i in range(len(frame))]
+    assert ours == theirs
+    assert ours[1]["num_of_rows"] == "nan" and ours[0]["num_of_rows"] == "12.0"
+    assert column_line(ours[0]) == (
+        "column_header: nan; data_type: categorical; num_of_rows: 12.0; is_normality: True; "
+        "extra: 007."
+    )

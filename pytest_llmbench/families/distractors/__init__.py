@@ -1,6 +1,9 @@
 """Seemingly Plausible Distractors (multi-hop QA): scorer, importer, generator, re-scoring and
 the paired original/adversarial report; see ``docs/distractors.md``.
 
+The importer frames each item with the project's own prompt (``prompt``) or with the official
+prompt read from the user's checkout (``official``); see ``docs/distractors.md``.
+
 The benchmark was also spelt ``multihop`` (the scorer ``multihop/f1``, the suite folder and
 ``--llm-suite=multihop``): that spelling is an alias, accepted wherever the name is.
 """

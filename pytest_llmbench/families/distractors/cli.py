@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pytest_llmbench.families import Command
 
-from .prompt import RENDERINGS
+from .official import DEFAULT_PROMPT, PROMPTS, prompt_name
+from .prompt import RENDERINGS, Rendering
 from .suitefile import DEFAULT_THRESHOLD
 
 
@@ -30,11 +31,23 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", required=True, type=Path, help="the adversarial_datasets folder")
     p.add_argument("--out", required=True, type=Path, help="folder for the suite files")
     p.add_argument(
+        "--official-code",
+        type=Path,
+        metavar="PATH",
+        help="your checkout of github.com/zawedcvg/Are-Large-Language-Models-Attentive-Readers: "
+        "the official prompt (read, never executed) instead of the project's own",
+    )
+    p.add_argument(
+        "--prompt",
+        type=_prompt,
+        help="with --official-code: the official prompt, " + ", ".join(PROMPTS) + " (default "
+        f"{DEFAULT_PROMPT}) or the function's name in chain_of_thought_prompts.py",
+    )
+    p.add_argument(
         "--render",
         choices=RENDERINGS,
-        default="default",
-        help="context layout: blank-line separated paragraphs (default) or upstream's "
-        "plain concatenation (official)",
+        help="context layout: blank-line separated paragraphs (default without "
+        "--official-code) or upstream's plain concatenation (official; default with it)",
     )
     p.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD, help="pass F1")
     p.add_argument("--settings", help="comma-separated settings to import, e.g. named_True_2")
@@ -47,23 +60,58 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _prompt(text: str) -> str:
+    try:
+        return prompt_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _run_import(args: argparse.Namespace) -> int:
+    from pytest_llmbench.official_source import OfficialSourceError
+
     from .importer import DataError, run_import
+    from .official import read_prompt
 
     only = {s.strip() for s in args.settings.split(",") if s.strip()} if args.settings else None
+    official = None
+    if args.prompt is not None and args.official_code is None:
+        print("llmbench import distractors: --prompt needs --official-code", file=sys.stderr)
+        return 2
+    if args.official_code is not None:
+        try:
+            # Read before anything is written: a checkout that does not fit stops the import,
+            # never falls back to the project's own prompt.
+            official = read_prompt(args.official_code, args.prompt or DEFAULT_PROMPT)
+        except OfficialSourceError as exc:
+            print(f"llmbench import distractors: --official-code: {exc}", file=sys.stderr)
+            return 2
+        for path in official.unchecked_files():
+            print(
+                f"warning: {path} differs from the revision this importer was checked against "
+                "(3c39a4d); its prompt is framed as documented",
+                file=sys.stderr,
+            )
+    rendering: Rendering = "official" if official is not None else "default"
+    if args.render is not None:
+        rendering = args.render
     try:
         report = run_import(
             args.source,
             args.out,
-            rendering=args.render,
+            rendering=rendering,
             threshold=args.threshold,
             only=only,
             limit=args.limit,
             check_counts=args.check_counts,
+            official=official,
         )
     except DataError as exc:
         print(f"llmbench import distractors: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"llmbench import distractors: {exc}", file=sys.stderr)
+        return 2
     for name, (items, questions) in sorted(report.settings.items()):
         print(f"{name}\t{items} pairs\t{questions} distinct questions")
     for warning in report.warnings:

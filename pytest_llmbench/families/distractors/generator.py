@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_llmbench.provenance import Origin, Provenance
 from pytest_llmbench.scoring.api import SCORING_MODES
 from pytest_llmbench.suite_writer import dump_suite
 
@@ -34,6 +35,13 @@ COMPOSITIONS: dict[str, tuple[tuple[int, int], ...]] = {
 }
 SETTINGS = tuple(f"{kind}_{comp}" for kind in ("named", "other") for comp in COMPOSITIONS)
 PARAGRAPHS = 10
+# A suite of the project's own: invented entities, its own prompt and decoding.
+PROVENANCE = Provenance(
+    wording=Origin("own", note="the project's own prompt and demonstrations (docs/distractors.md)"),
+    data=Origin("own", note="invented entities and template paragraphs"),
+    decoding=Origin("own", note="temperature 0, max_tokens 512"),
+    benchmark="distractors",
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,7 @@ def build_suite(seed: int, n: int, threshold: float = DEFAULT_THRESHOLD) -> dict
         threshold=threshold,
         scenarios=scenarios,
         metadata={"seed": seed, "n": n},
+        provenance=PROVENANCE,
     )
 
 

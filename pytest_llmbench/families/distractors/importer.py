@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_llmbench.provenance import Origin, Provenance, checkout_origin
 from pytest_llmbench.suite_writer import write_suite
 
 from .metrics import score_answer
+from .official import OfficialPrompt
 from .prompt import Rendering, paragraph_text, render_context, user_message
 from .suitefile import (
     CITATION,
@@ -83,6 +85,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     question_ids: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    off_counts: set[str] = field(default_factory=set)  # settings unlike the published files
 
 
 def data_dir(source: Path) -> Path:
@@ -170,7 +173,11 @@ def pair_scenarios(
     ori: dict[str, Any],
     threshold: float,
     rendering: Rendering,
+    official: OfficialPrompt | None = None,
 ) -> list[dict[str, Any]]:
+    """The original and the adversarial scenario of one pair; the user message is framed
+    as the official prompt frames it when there is one, else in the project's own words."""
+    frame = official.user_message if official is not None else user_message
     answer = adv["answer"]
     base = {
         **setting.metadata(),
@@ -198,7 +205,7 @@ def pair_scenarios(
         out.append(
             scenario(
                 f"{setting.name}-{index:04d}-{version[:3]}",
-                user_message(render_context(paragraphs, rendering), item["question"]),
+                frame(render_context(paragraphs, rendering), item["question"]),
                 meta,
                 tags=[version],
                 passes=[f"Final Answer: {answer}"],
@@ -223,12 +230,39 @@ def survey(
         report.settings[s.name] = (len(pairs), len(ids))
         report.question_ids |= ids
         expected = EXPECTED_COUNTS.get(s.name)
+        if expected != (len(pairs), len(ids)):
+            report.off_counts.add(s.name)
         if expected is not None and expected != (len(pairs), len(ids)):
             msg = f"{s.name}: {len(pairs)} items / {len(ids)} questions, expected {expected}"
             if check_counts:
                 raise DataError(msg + " (use --no-check-counts to import anyway)")
             report.warnings.append(msg)
     return report, loaded
+
+
+OWN_WORDING = Origin("own", note="the project's own prompt and demonstrations")
+OWN_DECODING = Origin("own", note="temperature 0, max_tokens 512")
+
+
+def provenance(
+    setting: Setting,
+    folder: Path,
+    official: OfficialPrompt | None,
+    rendering: Rendering,
+    *,
+    counts_ok: bool,
+    limit: int | None,
+) -> Provenance:
+    files = [setting.adversarial.name, setting.original.name]
+    if counts_ok:
+        note = f"the first {limit} pairs only" if limit is not None else None
+        data = checkout_origin(folder, files, note=note)
+    else:
+        data = Origin("own", location=folder.name, note="counts differ from the published files")
+    if official is None:
+        return Provenance(OWN_WORDING, data, OWN_DECODING, benchmark="distractors")
+    wording, decoding = official.origins(rendering)
+    return Provenance(wording, data, decoding, benchmark="distractors")
 
 
 def run_import(
@@ -240,7 +274,10 @@ def run_import(
     only: set[str] | None = None,
     limit: int | None = None,
     check_counts: bool = True,
+    official: OfficialPrompt | None = None,
 ) -> ImportReport:
+    """Write one suite per setting; ``official`` gives the official prompt's wording (its
+    system message, its framing of context and question, no decoding parameters)."""
     report, loaded = survey(source, only=only, check_counts=check_counts)
     out.mkdir(parents=True, exist_ok=True)
     for s, pairs in loaded:
@@ -251,8 +288,19 @@ def run_import(
         scenarios = [
             sc
             for i, (adv, ori) in enumerate(chosen)
-            for sc in pair_scenarios(s, i, adv, ori, threshold, rendering)
+            for sc in pair_scenarios(s, i, adv, ori, threshold, rendering, official)
         ]
+        prov = provenance(
+            s,
+            data_dir(source),
+            official,
+            rendering,
+            counts_ok=s.name not in report.off_counts,
+            limit=limit,
+        )
+        framing: dict[str, Any] = {}
+        if official is not None:
+            framing = {"system": official.system, "params": {}}
         doc = suite_document(
             suite=f"distractors/{s.name}",
             description=(
@@ -264,10 +312,20 @@ def run_import(
             citation=f"{CITATION} {HOTPOT_CITATION}",
             threshold=threshold,
             scenarios=scenarios,
-            metadata={"rendering": rendering, **s.metadata()},
+            metadata={
+                "rendering": rendering,
+                "wording": official.name if official is not None else "own",
+                **s.metadata(),
+            },
+            provenance=prov,
+            **framing,
         )
         path = out / f"distractors-{s.name}.llmbench.yaml"
-        header = "Imported by `llmbench import distractors`; do not commit (CC BY-SA data)."
+        how = f" --official-code CHECKOUT --prompt {official.name}" if official else ""
+        header = (
+            f"Imported by `llmbench import distractors{how} --render {rendering}`; "
+            "do not commit (CC BY-SA data)."
+        )
         write_suite(path, doc, header)
         report.written.append(path)
     return report

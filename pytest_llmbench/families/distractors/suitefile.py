@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pytest_llmbench.provenance import Provenance
+
 from .prompt import SYSTEM_PROMPT
 
 DEFAULT_THRESHOLD = 0.5  # the paper counts F1 > 0.5 as "correct" in one analysis
+# The own prompt's decoding: greedy, and room for the chain of thought before the final line.
+OWN_PARAMS: dict[str, Any] = {"temperature": 0, "max_tokens": 512}
 CITATION = (
     "Bhuiya, Schlegel, Winkler. Seemingly Plausible Distractors in Multi-Hop Reasoning: Are "
     "Large Language Models Attentive Readers? EMNLP 2024 (arXiv:2409.05197)."
@@ -36,7 +40,12 @@ def suite_document(
     threshold: float,
     scenarios: Sequence[dict[str, Any]],
     metadata: dict[str, Any] | None = None,
+    provenance: Provenance,
+    system: str | None = SYSTEM_PROMPT,
+    params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``system``/``params``: the project's own (default), or what the official prompt gives
+    (``params={}`` sends no decoding parameter at all)."""
     doc: dict[str, Any] = {
         "suite": suite,
         "version": "1",
@@ -47,14 +56,17 @@ def suite_document(
     }
     if metadata:
         doc["metadata"] = metadata
-    doc["defaults"] = {
-        "system": SYSTEM_PROMPT,
-        # Chain-of-thought replies need room before the final line.
-        "params": {"temperature": 0, "max_tokens": 512},
-        "tags": ["distractors"],
-        "metadata": {"benchmark": "distractors"},
-        "expect": [{"distractors/f1": {"threshold": check_threshold(threshold)}}],
-    }
+    doc["provenance"] = provenance.to_json()
+    defaults: dict[str, Any] = {}
+    if system is not None:
+        defaults["system"] = system
+    params = OWN_PARAMS if params is None else params
+    if params:
+        defaults["params"] = params
+    defaults["tags"] = ["distractors"]
+    defaults["metadata"] = {"benchmark": "distractors"}
+    defaults["expect"] = [{"distractors/f1": {"threshold": check_threshold(threshold)}}]
+    doc["defaults"] = defaults
     doc["scenarios"] = list(scenarios)
     return doc
 

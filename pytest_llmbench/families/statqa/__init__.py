@@ -1,9 +1,11 @@
 """StatQA (Zhu et al., NeurIPS 2024): choosing columns and applicable statistical methods.
 
 Modules: ``methods`` (the closed list of 27), ``source`` (reading the official files),
-``prompts``/``wording`` (prompt strategies), ``importer``, ``grading`` (the official answer
-semantics) and ``scorers`` (``statqa/answer``) on it, ``rescore``, ``rules`` (applicability
-rules), ``tables``/``generator``/``gensuite`` (fresh items), ``aggregate``, ``cli``. See
+``prompts``/``wording`` (prompt strategies, the project's own wording), ``official`` (the
+official wording, read from the user's checkout), ``decoding`` (the runners' parameters),
+``importer``, ``grading`` (the official answer semantics) and ``scorers`` (``statqa/answer``) on
+it, ``rescore``, ``rules`` (applicability rules), ``tables``/``generator``/``gensuite`` (fresh
+items), ``aggregate``, ``cli``. See
 docs/statqa.md.
 """
 

@@ -11,6 +11,7 @@ from pytest_llmbench.errors import LLMBenchError
 from pytest_llmbench.families import Command
 from pytest_llmbench.scoring.api import SCORING_MODES
 
+from .decoding import DECODINGS
 from .prompts import STRATEGIES
 
 _PROMPT_HELP = "prompt strategy: " + ", ".join(f"{k} ({v})" for k, v in STRATEGIES.items())
@@ -25,7 +26,21 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
         choices=[*STRATEGIES, "all"],
         help=f"{_PROMPT_HELP}; repeat or 'all' (default zero-shot)",
     )
+    p.add_argument(
+        "--official-code",
+        type=Path,
+        metavar="PATH",
+        help="your checkout of github.com/HKUSTDial/StatQA: the prompts are its wording, "
+        "assembled as its prompt_organization.py does (read, never executed)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the demonstration draws")
+    p.add_argument(
+        "--decoding",
+        choices=DECODINGS,
+        default="gpt",
+        help="generation parameters of the runner behind the published GPT numbers "
+        "(temperature 0, no max_tokens; default) or of the LLaMA runner",
+    )
     p.add_argument(
         "--mode",
         choices=SCORING_MODES,
@@ -39,12 +54,43 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _strategies(args: argparse.Namespace) -> list[str]:
+    chosen = args.prompt or ["zero-shot"]
+    return list(STRATEGIES) if "all" in chosen else list(dict.fromkeys(chosen))
+
+
 def _run_import(args: argparse.Namespace) -> int:
+    from pytest_llmbench.official_source import OfficialSourceError
+
+    from .decoding import official_decoding, own_decoding
     from .importer import ImportOptions, import_items
     from .methods import TASKS
+    from .official import open_checkout, read_prompts, unchecked_files
     from .source import ITEMS_FILE, MINI_STATQA_COUNTS, count_mismatches, count_summary, load_items
 
     try:
+        strategies = _strategies(args)
+        official = None
+        decoding = own_decoding(args.decoding, strategies)
+        if args.official_code is not None:
+            if args.mode != "official":
+                raise LLMBenchError(
+                    "--mode strict changes the official column lines; leave it out with "
+                    "--official-code"
+                )
+            # Everything is read before anything is written: a checkout that does not fit
+            # stops the import, it never falls back to the project's own wording.
+            official = read_prompts(args.official_code, strategies)
+            decoding = official_decoding(
+                open_checkout(args.official_code), args.decoding, strategies
+            )
+            changed = unchecked_files(official.checkout.origin())
+            for relpath in changed + unchecked_files(decoding.origin):
+                print(
+                    f"statqa: warning: {relpath} differs from the revision this importer was "
+                    "checked against (31ca981); its prompts follow the documented assembly",
+                    file=sys.stderr,
+                )
         items_path = args.items or args.source / ITEMS_FILE
         items = load_items(items_path)
         summary = count_summary(items)
@@ -61,13 +107,25 @@ def _run_import(args: argparse.Namespace) -> int:
             raise LLMBenchError(f"unknown task(s) in {items_path}: {', '.join(unknown)}")
         if args.limit is not None:
             items = items[: args.limit]
-        chosen = args.prompt or ["zero-shot"]
-        strategies = list(STRATEGIES) if "all" in chosen else list(dict.fromkeys(chosen))
         for strategy in strategies:
-            opts = ImportOptions(strategy=strategy, seed=args.seed, mode=args.mode)
+            opts = ImportOptions(
+                strategy=strategy,
+                seed=args.seed,
+                mode=args.mode,
+                decoding=decoding,
+                official=official,
+                items_path=args.items,
+                limit=args.limit,
+            )
             for path in import_items(items, args.source, args.out, opts):
                 print(f"statqa: wrote {path}")
+    except OfficialSourceError as exc:
+        print(f"llmbench import statqa: --official-code: {exc}", file=sys.stderr)
+        return 2
     except LLMBenchError as exc:
+        print(f"llmbench import statqa: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
         print(f"llmbench import statqa: {exc}", file=sys.stderr)
         return 2
     return 0

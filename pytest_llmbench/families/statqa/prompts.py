@@ -33,8 +33,9 @@ STRATEGIES: dict[str, str] = {
 }
 _SHOTS = {"one-shot": 1, "two-shot": 2, "one-shot-CoT": 1, "stats-prompt": 1}
 _DATA_TYPES = {"cate": "categorical", "quant": "quantitative"}
-# The metadata fields a column line shows, in the metadata files' order (dataset and the free-text
-# description are withheld: the model must judge from type, size and normality alone).
+# The metadata fields a column line shows: all but the dataset and the free-text description
+# (the model must judge from type, size and normality alone), in the metadata file's order.
+WITHHELD_FIELDS = ("dataset", "column_description")
 SHOWN_FIELDS = ("column_header", "data_type", "num_of_rows", "is_normality")
 
 
@@ -49,7 +50,7 @@ def column_line(meta: Mapping[str, Any], mode: str = "official") -> str:
     does, which also rewrites headers (``job_category`` → ``job_categoricalgory``); ``strict``
     maps only the ``data_type`` value.
     """
-    values = {k: str(meta[k]) for k in SHOWN_FIELDS}
+    values = {k: str(v) for k, v in meta.items() if k not in WITHHELD_FIELDS}
     if mode == "strict":
         values["data_type"] = _DATA_TYPES.get(values["data_type"], values["data_type"])
     line = "; ".join(f"{k}: {v}" for k, v in values.items()) + "."
