@@ -29,9 +29,10 @@ def _cmd_suites(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pytest_llmbench.collect import is_suite_file
+    from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
     from pytest_llmbench.families import FamilyError
     from pytest_llmbench.scenario import load_suite
-    from pytest_llmbench.scoring.registry import BadScorerArguments, ScorerRegistry, UnknownScorer
+    from pytest_llmbench.scoring.registry import ScorerRegistry
 
     registry = ScorerRegistry()
     paths: list[Path] = []

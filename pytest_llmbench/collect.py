@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_llmbench.errors import LLMBenchError, SuiteError
+from pytest_llmbench.errors import LLMBenchError, ScenarioFailed, SuiteError
 
 if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelSpec
@@ -32,10 +32,6 @@ def is_suite_file(path: Path, extra_globs: tuple[str, ...]) -> bool:
     if name.endswith(SUITE_SUFFIX) or name.endswith(".llmbench.yml"):
         return True
     return any(fnmatch.fnmatch(name, g) for g in extra_globs)
-
-
-class ScenarioFailed(Exception):
-    """The model's reply failed at least one scorer."""
 
 
 class SuiteFile(pytest.File):
@@ -108,8 +104,8 @@ _MARKS = pytest.StashKey[dict[str, pytest.MarkDecorator]]()
 
 def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
     from pytest_llmbench.conversation import Plan
+    from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
     from pytest_llmbench.families import FamilyError
-    from pytest_llmbench.scoring.registry import BadScorerArguments, UnknownScorer
 
     built = run.config.stash.setdefault(_BUILT, {})
 

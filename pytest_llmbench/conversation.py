@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
 from pytest_llmbench.outcome import SampleResult
 from pytest_llmbench.scenario import Scenario, ScorerRef
 from pytest_llmbench.scoring.api import (
@@ -124,10 +124,6 @@ async def _score(
             raise ScorerCrashed(f"scorer {ref.name} returned {type(score).__name__}, not Score")
         out.append(score)
     return out
-
-
-class ScorerCrashed(Exception):
-    pass
 
 
 async def run_sample(

@@ -16,8 +16,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from pytest_llmbench.cache import ResponseCache, cache_key
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient, RetryableError
-from pytest_llmbench.errors import CacheMiss
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.errors import CacheMiss, RetryableError
 from pytest_llmbench.limits import AdaptiveConcurrency, RateLimiter
 from pytest_llmbench.retry import RetryPolicy
 
@@ -51,7 +51,6 @@ class Engine:
         self._thread.start()
         self.submitted = 0
         self.finished = 0
-        self.network_calls = 0
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -128,7 +127,6 @@ class Engine:
                     if ready is not None:
                         await ready(request)
                     await limiter.wait()
-                self.network_calls += 1
                 response = await self.client.complete(request, self.timeout)
             except RetryableError as exc:
                 if exc.rate_limited:
@@ -139,7 +137,7 @@ class Engine:
             window.succeeded(started)
             return response
 
-        response, _attempts = await self.retry.call(attempt)
+        response = await self.retry.call(attempt)
         if key and cache.writes:
             # Off the loop: a slow disk must not stall other calls' I/O.
             await asyncio.to_thread(cache.put, key, response, request.model.name)

@@ -1,4 +1,10 @@
-"""User-facing errors: each names the file and line (and scenario) it is about."""
+"""Every exception the plugin raises on purpose, in one place.
+
+Two kinds: ``LLMBenchError`` and its subclasses are shown to the user as one line naming the
+file and line (or the option, server, repo) they are about, never as a traceback; the others are
+signals between modules (a call worth retrying, a scorer that crashed, a scenario that failed)
+that the receiving module turns into a verdict, an error or a retry.
+"""
 
 from __future__ import annotations
 
@@ -36,5 +42,43 @@ class CacheMiss(InfrastructureError):
     """``--llm-cache=replay`` found no stored response for a request."""
 
 
-class ScorerError(LLMBenchError):
-    """A scorer crashed while judging: a bug in the scorer, reported as an error."""
+class ServeError(InfrastructureError):
+    """The managed server could not be started (or died); every item using it is an error."""
+
+
+class RetryableError(Exception):
+    """A transient failure (rate limit, 5xx, connection, timeout, garbled reply): the retry
+    policy may try again; once it gives up, an ``InfrastructureError``."""
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, rate_limited: bool = False
+    ):
+        super().__init__(message)
+        self.retry_after = retry_after
+        # A 429: the engine narrows its concurrency window for the backend.
+        self.rate_limited = rate_limited
+
+
+class ScorerCrashed(Exception):
+    """A scorer raised while judging: a bug in the scorer, reported as an error of the sample
+    (never as a failure of the model)."""
+
+
+class ScenarioFailed(Exception):
+    """The model's reply failed at least one scorer (raised by the item's ``runtest``)."""
+
+
+class UnknownScorer(LookupError):
+    """A suite names a scorer no module, entry point or hook registered."""
+
+
+class BadScorerArguments(ValueError):
+    """A scorer's YAML arguments do not fit its factory."""
+
+
+class UploadError(Exception):
+    """A Hub upload failed; the message is already free of secrets."""
+
+
+class CardError(ValueError):
+    """The existing dataset card cannot be merged without losing the owner's content."""

@@ -21,7 +21,6 @@ class SampleResult:
     latency_s: float = 0.0
     calls: int = 0
     cache_hits: int = 0
-    attempts: int = 0
     stopped_at_turn: int | None = None
     reference: str | None = None  # "pass[i]"/"fail[i]" when a built-in model replayed it
 

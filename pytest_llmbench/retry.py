@@ -22,8 +22,7 @@ from tenacity import (
     stop_after_delay,
 )
 
-from pytest_llmbench.client.base import RetryableError
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.errors import InfrastructureError, RetryableError
 
 T = TypeVar("T")
 
@@ -50,8 +49,8 @@ class RetryPolicy:
         backoff = self.initial_wait * 2.0**exponent + random.uniform(0, 1)
         return min(backoff, self.max_wait)
 
-    async def call(self, fn: Callable[[], Awaitable[T]]) -> tuple[T, int]:
-        """Run ``fn`` with retries; return its result and the number of attempts made."""
+    async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
+        """Run ``fn`` with retries; return its result."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(RetryableError),
             stop=stop_after_attempt(self.retries + 1) | stop_after_delay(self.max_total),
@@ -62,8 +61,7 @@ class RetryPolicy:
         try:
             async for attempt in retrying:
                 with attempt:
-                    result = await fn()
-                    return result, attempt.retry_state.attempt_number
+                    return await fn()
         except RetryError as exc:
             last = exc.last_attempt
             n = last.attempt_number

@@ -138,7 +138,7 @@ class BenchRun:
         if not todo or self.is_worker or self.config.option.collectonly:
             return
         if self.needs_server:
-            from pytest_llmbench.serve import ServeError
+            from pytest_llmbench.errors import ServeError
 
             try:
                 _ = self.engine  # starts the managed server before any call
@@ -158,7 +158,7 @@ class BenchRun:
         return item.future
 
     def wait_for(self, item: ScenarioItem) -> None:
-        from pytest_llmbench.serve import ServeError
+        from pytest_llmbench.errors import ServeError
 
         error: str | None = None
         try:

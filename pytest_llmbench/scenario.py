@@ -14,8 +14,6 @@ from pytest_llmbench.provenance import Provenance
 from pytest_llmbench.scoring.api import Message
 from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
 
-GEN_PARAM_DEFAULTS: dict[str, Any] = {}
-
 
 @dataclass(frozen=True, slots=True)
 class ScorerRef:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.errors import ServeError
 
 if TYPE_CHECKING:
     from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
@@ -49,10 +49,6 @@ _SPECIAL = ("alias", "exe")
 
 # The build of llama-cpp-python the docs and .ci/run use (docs/local-models.md).
 LLAMACPP_CMAKE_ARGS = "-DLLAVA_BUILD=OFF -DGGML_LLAMAFILE=OFF -DGGML_NATIVE=OFF"
-
-
-class ServeError(InfrastructureError):
-    """The managed server could not be started (or died); every item using it is an error."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_llmbench.serve import _NO_PROXY, ManagedServer, ServeError, ServeSpec, _tail
+from pytest_llmbench.errors import ServeError
+from pytest_llmbench.serve import _NO_PROXY, ManagedServer, ServeSpec, _tail
 
 if TYPE_CHECKING:
     from pytest_llmbench.run import BenchRun

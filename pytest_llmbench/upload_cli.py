@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from pytest_llmbench.envdefaults import apply
 
     apply()  # telemetry off before huggingface_hub is imported
-    from pytest_llmbench.results.hub import UploadError, describe_upload, upload_results_file
+    from pytest_llmbench.errors import UploadError
+    from pytest_llmbench.results.hub import describe_upload, upload_results_file
 
     if not args.results.is_file():
         print(f"llmbench upload: no such file: {args.results}", file=sys.stderr)

@@ -120,15 +120,3 @@ class ModelClient(Protocol):
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse: ...
 
     async def aclose(self) -> None: ...
-
-
-class RetryableError(Exception):
-    """A transient failure (rate limit, 5xx, connection, timeout, garbled reply)."""
-
-    def __init__(
-        self, message: str, retry_after: float | None = None, *, rate_limited: bool = False
-    ):
-        super().__init__(message)
-        self.retry_after = retry_after
-        # A 429: the engine narrows its concurrency window for the backend.
-        self.rate_limited = rate_limited

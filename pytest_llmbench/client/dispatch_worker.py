@@ -21,8 +21,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_llmbench.client.base import RetryableError
 from pytest_llmbench.client.openai_compat import AiohttpSender
+from pytest_llmbench.errors import RetryableError
 
 _LINE_LIMIT = 1 << 28  # one reply per line; a long completion must not overflow the reader
 

@@ -19,12 +19,11 @@ from pytest_llmbench.client.base import (
     BUILTIN_PROVIDER,
     ChatRequest,
     ChatResponse,
-    RetryableError,
     Usage,
 )
 from pytest_llmbench.client.builtin import SCRIPT_HEADER, reply_for
 from pytest_llmbench.client.openai_compat import retry_after_seconds
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import ToolCall
 
 _litellm: Any = None

@@ -19,8 +19,8 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, RetryableError, Usage
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
+from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import ToolCall
 
 # provider prefix -> environment variable litellm reads the key from for that route

@@ -27,7 +27,6 @@ class RoutingClient:
         self._direct: OpenAICompatibleClient | None = None
         self._litellm: LiteLLMClient | None = None
         self._litellm_lock: asyncio.Lock | None = None
-        self.calls = {"direct": 0, "litellm": 0}
 
     def uses_fast_path(self, request: ChatRequest) -> bool:
         return (
@@ -51,11 +50,11 @@ class RoutingClient:
     async def ready(self, request: ChatRequest) -> None:
         """Until ``request`` can leave at once; the engine asks before spacing a start for
         ``--llm-rpm``, so set-up time does not bunch the first requests together."""
-        client = await self._pick(request, count=False)
+        client = await self._pick(request)
         if isinstance(client, OpenAICompatibleClient):
             await client.ready()
 
-    async def _pick(self, request: ChatRequest, *, count: bool = True) -> ModelClient:
+    async def _pick(self, request: ChatRequest) -> ModelClient:
         if self.uses_fast_path(request):
             if self._direct is None:
                 sender = None
@@ -64,9 +63,7 @@ class RoutingClient:
 
                     sender = WorkerSender(self.dispatch_processes)
                 self._direct = OpenAICompatibleClient(sender)
-            self.calls["direct"] += count
             return self._direct
-        self.calls["litellm"] += count
         return await self._litellm_client()
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:

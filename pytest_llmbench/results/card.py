@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from pytest_llmbench.errors import CardError
+
 BEGIN, END = "<!-- llmbench:scores:begin -->", "<!-- llmbench:scores:end -->"
 _STATE = re.compile(r"<!-- llmbench:state (\{.*?\}) -->")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
@@ -24,10 +26,6 @@ TAGS = ["pytest-llmbench", "llm-evaluation", "benchmark-results"]
 # provider's terms; one SPDX id cannot state that, so "other" with the explanation in the text.
 LICENSE = "other"
 ALL_RUNS, LATEST = "all_runs", "latest"
-
-
-class CardError(ValueError):
-    """The existing card cannot be merged without losing the owner's content."""
 
 
 def jsonl_path(run_id: str) -> str:

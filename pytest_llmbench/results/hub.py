@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_llmbench.results.card import CardError, jsonl_path, merge_card
+from pytest_llmbench.errors import CardError, UploadError
+from pytest_llmbench.results.card import jsonl_path, merge_card
 from pytest_llmbench.results.jsonl import dataset_rows
 from pytest_llmbench.results.writer import scrub, secret_values
 
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
     from pytest_llmbench.run import BenchRun
 
 TRANSIENT_STATUS = frozenset({408, 412, 425, 429, 500, 502, 503, 504})
-
-
-class UploadError(Exception):
-    """What failed, already free of secrets."""
 
 
 @dataclass(frozen=True)

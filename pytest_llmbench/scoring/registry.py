@@ -19,19 +19,12 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any
 
+from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
 from pytest_llmbench.families import Family, FamilyError, family_names, find_family
 from pytest_llmbench.scoring.api import ScoreFn, ScorerFactory, is_scorer_factory
 
 GENERIC_PACKAGE = "pytest_llmbench.scorers"
 ENTRY_POINT_GROUP = "pytest_llmbench.scorers"
-
-
-class UnknownScorer(LookupError):
-    pass
-
-
-class BadScorerArguments(ValueError):
-    pass
 
 
 def factories_in(module: ModuleType) -> list[ScorerFactory]:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from pytest_llmbench.results.card import CardError, merge_card, split_card
+from pytest_llmbench.errors import CardError
+from pytest_llmbench.results.card import merge_card, split_card
 from pytest_llmbench.results.hub import is_transient, retry_command
 from pytest_llmbench.results.jsonl import dataset_rows
 from tests.hub.test_upload_cli import document

@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from pytest_llmbench.client.base import RetryableError
-from pytest_llmbench.errors import InfrastructureError
+from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.retry import RetryPolicy
 
 
@@ -53,7 +52,7 @@ def always_failing(error: BaseException) -> tuple[Callable[[], Awaitable[str]], 
 def test_success_first_time_does_not_sleep() -> None:
     sleep = Recorder()
     fn, calls = flaky([])
-    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == ("ok", 1)
+    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == "ok"
     assert calls == [1]
     assert sleep.waits == []
 
@@ -61,30 +60,35 @@ def test_success_first_time_does_not_sleep() -> None:
 def test_success_on_third_attempt() -> None:
     sleep = Recorder()
     fn, calls = flaky([RetryableError("503"), RetryableError("timeout")], value="answer")
-    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == ("answer", 3)
+    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == "answer"
     assert calls == [1, 2, 3]
     assert len(sleep.waits) == 2
 
 
 def test_retry_after_is_honoured() -> None:
     sleep = Recorder()
-    fn, _ = flaky([RetryableError("429", retry_after=2.5)])
-    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == ("ok", 2)
+    fn, calls = flaky([RetryableError("429", retry_after=2.5)])
+    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == "ok"
+    assert len(calls) == 2
     assert sleep.waits == [2.5]
 
 
 def test_retry_after_is_capped() -> None:
     sleep = Recorder()
-    fn, _ = flaky([RetryableError("429", retry_after=3600), RetryableError("429", retry_after=1)])
+    fn, calls = flaky(
+        [RetryableError("429", retry_after=3600), RetryableError("429", retry_after=1)]
+    )
     policy = RetryPolicy(max_retry_after=10.0, sleep=sleep)
-    assert asyncio.run(policy.call(fn)) == ("ok", 3)
+    assert asyncio.run(policy.call(fn)) == "ok"
+    assert len(calls) == 3
     assert sleep.waits == [10.0, 1.0]
 
 
 def test_retry_after_zero_means_no_wait() -> None:
     sleep = Recorder()
-    fn, _ = flaky([RetryableError("429", retry_after=0)])
-    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == ("ok", 2)
+    fn, calls = flaky([RetryableError("429", retry_after=0)])
+    assert asyncio.run(RetryPolicy(sleep=sleep).call(fn)) == "ok"
+    assert len(calls) == 2
     assert sleep.waits == [0.0]
 
 
