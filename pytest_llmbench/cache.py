@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from pytest_llmbench.atomicfile import write_atomic
 from pytest_llmbench.client.base import ChatRequest, ChatResponse
-from pytest_llmbench.results.writer import scrub_secrets
+from pytest_llmbench.redact import redact_env
 
 CACHE_FORMAT = 1
 
@@ -61,21 +60,9 @@ class ResponseCache:
         if not self.writes:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         # A reply may quote a key (a server echoing its headers): cache files are outputs too.
         text = json.dumps(
             {"v": CACHE_FORMAT, "model": model, "response": response.to_json()},
             ensure_ascii=False,
         )
-        body = scrub_secrets(text, json_text=True).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(body)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(path, redact_env(text, json_text=True))

@@ -203,14 +203,14 @@ class ScenarioItem(pytest.Item):
         self.future = None
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        from pytest_llmbench.redact import redact_env
         from pytest_llmbench.report.failure import describe_failure
-        from pytest_llmbench.results.writer import scrub_secrets
 
         # Transcripts and error messages may quote a key (pasted in a prompt, echoed by a server).
         if isinstance(excinfo.value, ScenarioFailed) and self.result is not None:
-            return scrub_secrets(str(describe_failure(self, self.result)))
+            return redact_env(str(describe_failure(self, self.result)))
         if isinstance(excinfo.value, LLMBenchError):
-            return scrub_secrets(str(excinfo.value))
+            return redact_env(str(excinfo.value))
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int, str]:

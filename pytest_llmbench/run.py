@@ -173,9 +173,9 @@ class BenchRun:
         item.result = result
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
-            from pytest_llmbench.results.writer import scrub_secrets
+            from pytest_llmbench.redact import redact_env
 
-            pytest.fail(scrub_secrets(f"infrastructure error: {result.error}"), pytrace=False)
+            pytest.fail(redact_env(f"infrastructure error: {result.error}"), pytrace=False)
 
     def cancel(self) -> None:
         if self._engine is not None:
@@ -233,8 +233,9 @@ class BenchRun:
         self.notes += apply_gates(self, session)  # may change session.exitstatus
 
     def write_results(self) -> Path:
+        from pytest_llmbench.atomicfile import write_atomic
         from pytest_llmbench.results.runinfo import run_info
-        from pytest_llmbench.results.writer import build_document, dumps, write_atomic
+        from pytest_llmbench.results.writer import build_document, dumps
 
         assert self.collector is not None
         document = build_document(run_info(self), self.collector.rows, self.summary)

@@ -5,7 +5,7 @@ and the merged dataset card, in one ``HfApi.create_commit``.
 - huggingface_hub is imported here only, lazily (its import is slow; the plugin must stay
   cheap to load). No ``datasets``: it pulls pyarrow and pandas for nothing we need.
 - The token comes from HF_TOKEN or ``hf auth login`` (huggingface_hub reads both itself); it is
-  never an option, never printed, and scrubbed from every error message we show.
+  never an option, never printed, and redacted from every error message we show.
 - Runs never overwrite each other: a folder that exists is left alone ("already uploaded").
 - The commit names the revision the card was read from (``parent_commit``): a concurrent
   upload makes it fail with 412 and the whole read-merge-commit is retried, so no score is
@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_llmbench.errors import CardError, UploadError
+from pytest_llmbench.redact import redact, secret_values
 from pytest_llmbench.results.card import jsonl_path, merge_card
 from pytest_llmbench.results.jsonl import dataset_rows
-from pytest_llmbench.results.writer import scrub, secret_values
 
 if TYPE_CHECKING:
     import pytest
@@ -74,17 +74,13 @@ class UploadResult:
 
 
 def _secrets() -> list[str]:
-    values = set(secret_values())
     try:
         from huggingface_hub import get_token
 
         token = get_token()  # also a token from `hf auth login`, not only HF_TOKEN
     except Exception:  # a broken login must not hide the real error
         token = None
-    if token:
-        values.add(token)
-    escaped = {json.dumps(v)[1:-1] for v in values}
-    return sorted(values | escaped, key=len, reverse=True)
+    return secret_values(extra=[token] if token else [], json_escaped=True)
 
 
 def _status(exc: BaseException | None) -> int | None:
@@ -151,7 +147,7 @@ def _attempt(
         jsonl_path(run_id): jsonl,
         "README.md": merge_card(card, document, repo_id),
     }
-    ops = [CommitOperationAdd(p, scrub(text, secrets).encode()) for p, text in files.items()]
+    ops = [CommitOperationAdd(p, redact(text, secrets).encode()) for p, text in files.items()]
     commit = api.create_commit(
         repo_id,
         ops,
@@ -213,7 +209,7 @@ def upload_results_file(
             for attempt in retrying:
                 with attempt:
                     result = _attempt(api, repo_id, private, document, raw, secrets)
-                    result.warnings += sorted({scrub(str(w.message), secrets) for w in caught})
+                    result.warnings += sorted({redact(str(w.message), secrets) for w in caught})
                     return result
     except RetryError as exc:
         n = exc.last_attempt.attempt_number
@@ -228,7 +224,7 @@ def upload_results_file(
 
 def _message(exc: BaseException | None, secrets: list[str]) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__  # one line for the terminal
-    return scrub(f"{type(exc).__name__}: {text}", secrets)
+    return redact(f"{type(exc).__name__}: {text}", secrets)
 
 
 def retry_command(path: Path, repo_id: str, endpoint: str | None, private: bool) -> str:

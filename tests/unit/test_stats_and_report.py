@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -16,7 +15,7 @@ from pytest_llmbench.report import failure
 from pytest_llmbench.report.failure import describe_failure
 from pytest_llmbench.report.safe import clip, plain
 from pytest_llmbench.results.stats import pass_at_k, percentile, summarize, wilson
-from pytest_llmbench.results.writer import dumps, scrub, secret_values, write_atomic
+from pytest_llmbench.results.writer import dumps
 from pytest_llmbench.scenario import Scenario, Turn
 from pytest_llmbench.scoring.api import Message, Score, ToolCall
 
@@ -318,29 +317,6 @@ def test_describe_failure_for_violate_and_long_text(monkeypatch: pytest.MonkeyPa
 SECRET = "sk-test-1234567890"
 
 
-def test_secret_values_picks_long_secret_looking_variables() -> None:
-    env = {
-        "OPENAI_API_KEY": SECRET,
-        "HF_TOKEN": "hf_abcdefghij",
-        "DB_PASSWORD": "short",  # under 8 characters: too likely to be a common word
-        "MY_SECRET": "12345678",
-        "HOME": "/home/someone-long-path",
-        "api_key_lower": "lowercase-name-value",
-    }
-    assert secret_values(env) == [
-        "lowercase-name-value",
-        SECRET,
-        "hf_abcdefghij",
-        "12345678",
-    ]
-
-
-def test_scrub_replaces_longest_first() -> None:
-    secrets = secret_values({"A_KEY": "abcdefgh", "B_KEY": "abcdefgh-longer"})
-    assert scrub("x abcdefgh-longer y abcdefgh z", secrets) == "x *** y *** z"
-    assert scrub("nothing here", secrets) == "nothing here"
-
-
 def test_dumps_scrubs_env_secrets_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("TINY_TOKEN", "abc1234")
@@ -373,27 +349,3 @@ def test_dumps_scrubs_secrets_that_json_escapes(
     monkeypatch.setenv("DB_PASSWORD", secret)
     text = dumps({"prompt": f"use {secret} to log in"})
     assert json.loads(text) == {"prompt": "use *** to log in"}
-
-
-def test_write_atomic(tmp_path: Path) -> None:
-    path = tmp_path / "out" / "results.json"
-    write_atomic(path, '{"a": "ü"}')
-    assert path.read_text("utf-8") == '{"a": "ü"}'
-    write_atomic(path, "second")
-    assert path.read_text("utf-8") == "second"
-    assert [p.name for p in path.parent.iterdir()] == ["results.json"]
-
-
-def test_write_atomic_crash_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "results.json"
-    write_atomic(path, "old")
-
-    def crash(src: Any, dst: Any) -> None:
-        raise OSError("no space left")
-
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="no space left"):
-        write_atomic(path, "new")
-    monkeypatch.undo()
-    assert path.read_text("utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
