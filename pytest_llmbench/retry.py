@@ -1,14 +1,14 @@
-"""Retry policy for model calls, built on tenacity.
+"""Retrying model calls, built on tenacity.
 
 Retry only what can succeed later (``RetryableError``: rate limits, 5xx, connection failures,
-timeouts, garbled replies); wait ``Retry-After`` when the server says so, else jittered
-exponential backoff; cap both attempts and total time so a dead server ends as an *error*.
+timeouts, garbled replies); wait as ``backoff.Backoff`` says (the server's ``Retry-After``, else
+jittered exponential backoff); cap both attempts and total time so a dead server ends as an
+*error*.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -22,32 +22,25 @@ from tenacity import (
     stop_after_delay,
 )
 
+from pytest_llmbench.backoff import Backoff
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 
 T = TypeVar("T")
+CALL_BACKOFF = Backoff(initial=0.5, maximum=30.0, max_retry_after=120.0)
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     retries: int = 4
-    initial_wait: float = 0.5
-    max_wait: float = 30.0
-    max_retry_after: float = 120.0
+    backoff: Backoff = CALL_BACKOFF
     max_total: float = 600.0
     # Injected by tests to check waits without sleeping.
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False)
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            return min(float(retry_after), self.max_retry_after)
-        # Same formula as tenacity's wait_exponential_jitter, whose ``initial`` argument is
-        # deprecated in tenacity 9 (a DeprecationWarning on every retry) and whose replacement
-        # ``multiplier`` does not exist in tenacity 8.
-        exponent = min(state.attempt_number - 1, 64)
-        backoff = self.initial_wait * 2.0**exponent + random.uniform(0, 1)
-        return min(backoff, self.max_wait)
+        retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
+        return self.backoff.seconds(state.attempt_number, retry_after)
 
     async def call(self, fn: Callable[[], Awaitable[T]]) -> T:
         """Run ``fn`` with retries; return its result."""

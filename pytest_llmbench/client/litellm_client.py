@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from pytest_llmbench import envdefaults
+from pytest_llmbench.backoff import Clock, server_wait
 from pytest_llmbench.client.base import (
     BUILTIN_PROVIDER,
     ChatRequest,
@@ -22,7 +23,6 @@ from pytest_llmbench.client.base import (
     Usage,
 )
 from pytest_llmbench.client.builtin import SCRIPT_HEADER, reply_for
-from pytest_llmbench.client.openai_compat import retry_after_seconds
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import ToolCall
 
@@ -109,7 +109,7 @@ def _register_builtin_provider(litellm: Any) -> None:
     litellm._custom_providers = list({*getattr(litellm, "_custom_providers", []), BUILTIN_PROVIDER})
 
 
-def _retry_after(exc: BaseException) -> float | None:
+def _retry_after(exc: BaseException, now: Clock = time.time) -> float | None:
     headers: Any = getattr(exc, "litellm_response_headers", None)
     response = getattr(exc, "response", None)
     if headers is None and response is not None:
@@ -118,12 +118,13 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
     # httpx headers are case-insensitive; a plain dict from litellm may not be.
     lowered = {str(k).lower(): str(v) for k, v in dict(headers).items()}
-    return retry_after_seconds(lowered)
+    return server_wait(lowered, now)
 
 
 class LiteLLMClient:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = time.time) -> None:
         self.litellm = load_litellm()
+        self.clock = clock  # reads a Retry-After HTTP-date
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
         litellm = self.litellm
@@ -167,11 +168,11 @@ class LiteLLMClient:
         status = getattr(exc, "status_code", None)
         limited = isinstance(exc, litellm.RateLimitError) or status == 429
         if isinstance(exc, retryable):
-            return RetryableError(text, _retry_after(exc), rate_limited=limited)
+            return RetryableError(text, _retry_after(exc, self.clock), rate_limited=limited)
         # status < 400: the server said OK but its body was unreadable (hosted_vllm raises
         # APIError with status 200 on truncated JSON): a garbled reply, worth another try.
         if isinstance(status, int) and (status >= 500 or status == 429 or status < 400):
-            return RetryableError(text, _retry_after(exc), rate_limited=limited)
+            return RetryableError(text, _retry_after(exc, self.clock), rate_limited=limited)
         return InfrastructureError(text)
 
     def _convert(self, request: ChatRequest, response: Any, latency: float) -> ChatResponse:

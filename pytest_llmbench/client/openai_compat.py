@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from pytest_llmbench.backoff import Clock, server_wait
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import ToolCall
@@ -32,55 +33,6 @@ def is_openai_compatible(model: ModelSpec) -> bool:
     """Routes the fast path may take: an OpenAI-compatible route with an explicit server."""
     provider, sep, rest = model.name.partition("/")
     return bool(sep and rest and model.api_base and provider in KEY_ENV)
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """How long the server asks us to wait: ``Retry-After`` (seconds), OpenAI's
-    ``retry-after-ms``, else the reset time of an exhausted ``x-ratelimit-*`` budget; ``None``
-    when it does not say (our own backoff applies)."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value) / scale)
-        except ValueError:
-            continue  # an HTTP date: rare enough to fall back to our own backoff
-    waits = [
-        _duration(headers.get(f"x-ratelimit-reset-{kind}"))
-        for kind in ("requests", "tokens")
-        if headers.get(f"x-ratelimit-remaining-{kind}") == "0"
-    ]
-    known = [w for w in waits if w is not None]
-    return max(known) if known else None
-
-
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-def _duration(text: str | None) -> float | None:
-    """OpenAI's reset durations: ``"1s"``, ``"6m0s"``, ``"20ms"``, or plain seconds."""
-    if not text:
-        return None
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    total, number = 0.0, ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch.isdigit() or ch == ".":
-            number += ch
-            i += 1
-            continue
-        unit = "ms" if text.startswith("ms", i) else ch
-        if unit not in _UNITS or not number:
-            return None
-        total += float(number) * _UNITS[unit]
-        number = ""
-        i += len(unit)
-    return None if number else total
 
 
 def _error_text(status: int, raw: bytes) -> str:
@@ -214,8 +166,9 @@ class AiohttpSender:
 class OpenAICompatibleClient:
     """The wire format of ``/chat/completions``; the HTTP itself is the sender's job."""
 
-    def __init__(self, sender: Sender | None = None) -> None:
+    def __init__(self, sender: Sender | None = None, clock: Clock = time.time) -> None:
         self.sender: Sender = sender or AiohttpSender()
+        self.clock = clock  # reads a Retry-After HTTP-date
 
     def request_body(self, request: ChatRequest) -> dict[str, Any]:
         """What litellm would send on these routes: the name after the prefix, the messages,
@@ -242,7 +195,7 @@ class OpenAICompatibleClient:
         if status >= 400:
             text = _error_text(status, raw)
             if status >= 500 or status in _RETRYABLE_STATUS:
-                wait = retry_after_seconds(headers)
+                wait = server_wait(headers, self.clock)
                 raise RetryableError(text, wait, rate_limited=status == 429)
             raise InfrastructureError(text)
         content, calls, finish, usage = parse_completion(raw)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shlex
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pytest_llmbench.backoff import Backoff, Clock, parse_retry_after
 from pytest_llmbench.errors import CardError, UploadError
 from pytest_llmbench.redact import redact, secret_values
 from pytest_llmbench.results.card import jsonl_path, merge_card
@@ -41,23 +41,19 @@ if TYPE_CHECKING:
 TRANSIENT_STATUS = frozenset({408, 412, 425, 429, 500, 502, 503, 504})
 
 
+UPLOAD_BACKOFF = Backoff(initial=1.0, maximum=30.0, max_retry_after=120.0)
+
+
 @dataclass(frozen=True)
 class UploadPolicy:
     retries: int = 4
-    initial_wait: float = 1.0
-    max_wait: float = 30.0
-    max_retry_after: float = 120.0
+    backoff: Backoff = UPLOAD_BACKOFF
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    clock: Clock = field(default=time.time, compare=False)  # reads a Retry-After HTTP-date
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        retry_after = _retry_after(exc)
-        if retry_after is not None:
-            return min(retry_after, self.max_retry_after)
-        backoff: float = min(
-            self.initial_wait * 2.0 ** min(state.attempt_number - 1, 32), self.max_wait
-        )
-        return backoff * random.uniform(0.5, 1.0)  # jitter: parallel CI jobs do not align
+        return self.backoff.seconds(state.attempt_number, _retry_after(exc, self.clock))
 
 
 POLICY = UploadPolicy()  # tests replace it to retry without sleeping
@@ -89,12 +85,10 @@ def _status(exc: BaseException | None) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _retry_after(exc: BaseException | None) -> float | None:
+def _retry_after(exc: BaseException | None, now: Clock) -> float | None:
     headers = getattr(getattr(exc, "response", None), "headers", None) or {}
-    try:
-        return float(str(headers.get("Retry-After")))
-    except ValueError:  # absent ("None") or an HTTP date: fall back to backoff
-        return None
+    value = headers.get("Retry-After")
+    return parse_retry_after(value if isinstance(value, str) else None, now)
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_llmbench.backoff import Backoff
 from pytest_llmbench.results import hub as hub_module
 from tests.servers.hub_server import FakeHubServer
 
@@ -30,7 +31,7 @@ def hub(
         monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
         monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
         monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # it blocks even 127.0.0.1
-        policy = hub_module.UploadPolicy(initial_wait=0.0, sleep=sleeps.append)
+        policy = hub_module.UploadPolicy(backoff=Backoff(initial=0.0), sleep=sleeps.append)
         monkeypatch.setattr(hub_module, "POLICY", policy)
         yield server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,17 @@ def test_private_flag_on_an_existing_public_repo_warns(
     out = capsys.readouterr().out
     assert "warning: org/earlier exists and is public; --private applies on creation" in out
     assert not hub.repo(REPO).private
+
+
+def test_a_429_with_an_http_date_waits_until_that_date(hub: FakeHubServer, tmp_path: Path) -> None:
+    from pytest_llmbench.backoff import Backoff
+    from pytest_llmbench.results.hub import UploadPolicy, upload_results_file
+
+    now = dt.datetime(2015, 10, 21, 7, 28, 0, tzinfo=dt.timezone.utc)
+    hub.fail_next(1, 429, match="/commit/", retry_after="Wed, 21 Oct 2015 07:28:08 GMT")
+    sleeps: list[float] = []
+    policy = UploadPolicy(backoff=Backoff(initial=0.0), sleep=sleeps.append, clock=now.timestamp)
+    path = write(tmp_path, document("20240101T000000Z-aaaaaaaa", "2024-01-01T00:00:00+00:00"))
+    result = upload_results_file(path, REPO, policy=policy)
+    assert result.commit_url is not None
+    assert sleeps == [8.0]

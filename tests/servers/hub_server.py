@@ -92,7 +92,7 @@ class FakeHubServer:
     def __init__(self, token: str | None = None, username: str = "tester") -> None:
         self.token, self.username = token, username
         self._repos: dict[tuple[str, str], HubRepo] = {}
-        self._faults: list[tuple[int, float | None, str]] = []
+        self._faults: list[tuple[int, float | str | None, str]] = []
         self._log: list[RequestLog] = []
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -195,9 +195,15 @@ class FakeHubServer:
         return dict(commit.files)
 
     def fail_next(
-        self, n: int = 1, status: int = 500, *, retry_after: float | None = None, match: str = ""
+        self,
+        n: int = 1,
+        status: int = 500,
+        *,
+        retry_after: float | str | None = None,
+        match: str = "",
     ) -> None:
-        """The next ``n`` requests whose path contains ``match`` answer ``status``."""
+        """The next ``n`` requests whose path contains ``match`` answer ``status``, with
+        ``Retry-After`` in seconds or as the text given (an HTTP-date)."""
         with self._lock:
             self._faults.extend([(status, retry_after, match)] * n)
 
@@ -228,7 +234,10 @@ class FakeHubServer:
                 self._faults.remove(fault)
         if fault is not None:
             status, retry_after, _ = fault
-            headers = {} if retry_after is None else {"Retry-After": format(retry_after, "g")}
+            headers = {}
+            if retry_after is not None:
+                value = retry_after if isinstance(retry_after, str) else format(retry_after, "g")
+                headers["Retry-After"] = value
             return web.json_response(
                 {"error": f"injected fault: HTTP {status}"}, status=status, headers=headers
             )

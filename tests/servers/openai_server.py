@@ -48,13 +48,16 @@ class Fault:
         cls,
         code: int,
         *,
-        retry_after: float | None = None,
+        retry_after: float | str | None = None,
         message: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Fault:
+        """``retry_after``: seconds, or the header's text as given (an HTTP-date)."""
         extra = dict(headers or {})
         if retry_after is not None:
-            extra["Retry-After"] = format(retry_after, "g")
+            extra["Retry-After"] = (
+                retry_after if isinstance(retry_after, str) else format(retry_after, "g")
+            )
         return cls(
             kind="status",
             status_code=code,

@@ -13,7 +13,6 @@ from pytest_llmbench.client.openai_compat import (
     OpenAICompatibleClient,
     is_openai_compatible,
     parse_completion,
-    retry_after_seconds,
 )
 from pytest_llmbench.client.router import RoutingClient
 from pytest_llmbench.errors import InfrastructureError, RetryableError
@@ -107,21 +106,6 @@ def test_parse_text_tool_calls_and_usage() -> None:
 def test_broken_replies_are_retryable_never_a_verdict(raw: bytes, reason: str) -> None:
     with pytest.raises(RetryableError, match=reason):
         parse_completion(raw)
-
-
-@pytest.mark.parametrize(
-    ("headers", "expected"),
-    [
-        ({"retry-after": "2"}, 2.0),
-        ({"retry-after": "0.5"}, 0.5),
-        ({"retry-after-ms": "1500"}, 1.5),
-        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, None),
-        ({}, None),
-        ({"retry-after": "-3"}, 0.0),
-    ],
-)
-def test_retry_after(headers: dict[str, str], expected: float | None) -> None:
-    assert retry_after_seconds(headers) == expected
 
 
 def _call(server: FakeOpenAIServer, timeout: float = 5.0) -> Any:

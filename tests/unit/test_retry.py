@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from pytest_llmbench.backoff import Backoff
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.retry import RetryPolicy
 
@@ -78,7 +79,7 @@ def test_retry_after_is_capped() -> None:
     fn, calls = flaky(
         [RetryableError("429", retry_after=3600), RetryableError("429", retry_after=1)]
     )
-    policy = RetryPolicy(max_retry_after=10.0, sleep=sleep)
+    policy = RetryPolicy(backoff=Backoff(max_retry_after=10.0), sleep=sleep)
     assert asyncio.run(policy.call(fn)) == "ok"
     assert len(calls) == 3
     assert sleep.waits == [10.0, 1.0]
@@ -95,7 +96,7 @@ def test_retry_after_zero_means_no_wait() -> None:
 def test_backoff_grows_exponentially_with_jitter() -> None:
     sleep = Recorder()
     fn, _ = always_failing(RetryableError("503"))
-    policy = RetryPolicy(retries=4, initial_wait=10.0, max_wait=1000.0, sleep=sleep)
+    policy = RetryPolicy(retries=4, backoff=Backoff(10.0, 1000.0), sleep=sleep)
     with pytest.raises(InfrastructureError):
         asyncio.run(policy.call(fn))
     assert len(sleep.waits) == 4
@@ -109,7 +110,7 @@ def test_backoff_grows_exponentially_with_jitter() -> None:
 def test_backoff_is_bounded_by_max_wait() -> None:
     sleep = Recorder()
     fn, _ = always_failing(RetryableError("503"))
-    policy = RetryPolicy(retries=6, initial_wait=1.0, max_wait=5.0, sleep=sleep)
+    policy = RetryPolicy(retries=6, backoff=Backoff(1.0, 5.0), sleep=sleep)
     with pytest.raises(InfrastructureError):
         asyncio.run(policy.call(fn))
     assert len(sleep.waits) == 6
@@ -120,7 +121,7 @@ def test_backoff_is_bounded_by_max_wait() -> None:
 def test_backoff_with_many_retries_does_not_overflow() -> None:
     sleep = Recorder()
     fn, calls = always_failing(RetryableError("503"))
-    policy = RetryPolicy(retries=1100, initial_wait=0.5, max_wait=2.0, sleep=sleep)
+    policy = RetryPolicy(retries=1100, backoff=Backoff(0.5, 2.0), sleep=sleep)
     with pytest.raises(InfrastructureError, match="1101 attempts"):
         asyncio.run(policy.call(fn))
     assert len(calls) == 1101
