@@ -20,7 +20,7 @@ import pytest
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
-    from pytest_llmbench.serve import ServeSpec
+    from pytest_llmbench.serve.spec import ServeSpec
 
 T = TypeVar("T")
 
@@ -348,13 +348,13 @@ def _add_ci_options(g: Any) -> None:
 
 
 def _serve_spec(text: str) -> Any:
-    from pytest_llmbench.serve import parse_serve_spec
+    from pytest_llmbench.serve.spec import parse_serve_spec
 
     return parse_serve_spec(text)
 
 
 def _add_serve_options(g: Any) -> None:
-    """Managed local inference servers (``serve.py``)."""
+    """Managed local inference servers (``serve/``)."""
     g.addoption(
         "--llm-serve",
         dest="llm_serve",
@@ -432,7 +432,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
     if local:
         if serve is not None or len(local) > 1:
             raise pytest.UsageError(f"{local[-1]} starts its own server: give it alone")
-        from pytest_llmbench.serve import local_serve_spec
+        from pytest_llmbench.serve.spec import local_serve_spec
 
         try:
             serve = local_serve_spec(local[0])

@@ -34,9 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
     if run.needs_server and config.pluginmanager.hasplugin("xdist"):
-        from pytest_llmbench import serve_xdist
+        from pytest_llmbench.serve import xdist
 
-        serve_xdist.setup(config, run)
+        xdist.setup(config, run)
     if settings.suites:
         from pytest_llmbench.packaged import suite_paths
 

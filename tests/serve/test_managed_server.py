@@ -16,13 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_llmbench.serve import (
-    ManagedServer,
-    ServeError,
-    ServeSpec,
-    build_command,
-    parse_serve_spec,
-)
+from pytest_llmbench.errors import ServeError
+from pytest_llmbench.serve.process import ManagedServer
+from pytest_llmbench.serve.spec import ServeSpec, build_command, parse_serve_spec
 from tests.conftest import PYTEST_SUBPROCESS
 
 STANDIN = Path(__file__).with_name("standin.py")

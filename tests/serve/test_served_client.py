@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
-from pytest_llmbench.serve import ManagedServer, ServedClient, ServeSpec
+from pytest_llmbench.serve.client import ServedClient
+from pytest_llmbench.serve.process import ManagedServer
+from pytest_llmbench.serve.spec import ServeSpec
 
 
 class Recorder:
@@ -101,7 +103,7 @@ def test_builtin_models_pass_untouched(tmp_path: Path) -> None:
 
 
 def test_a_server_dying_of_sigill_names_the_build_fix() -> None:
-    from pytest_llmbench.serve import LLAMACPP_CMAKE_ARGS, _describe
+    from pytest_llmbench.serve.process import LLAMACPP_CMAKE_ARGS, _describe
 
     text = _describe(128 + 4)
     assert "SIGILL" in text and LLAMACPP_CMAKE_ARGS in text and "--no-cache-dir" in text

@@ -3,7 +3,7 @@ to the workers, which route to it and never start or stop it. Without this, N wo
 N servers: N copies of the model in memory, competing for the same cores, and N start-up waits.
 
 plugin.py sets this up only when xdist is loaded: ``pytest_configure_node`` is an xdist hook, and
-pytest rejects an implementation of a hook nobody declared. Standard library only, like serve.py.
+pytest rejects an implementation of a hook nobody declared.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_llmbench.errors import ServeError
-from pytest_llmbench.serve import _NO_PROXY, ManagedServer, ServeSpec, _tail
+from pytest_llmbench.serve.process import NO_PROXY, ManagedServer, log_tail
+from pytest_llmbench.serve.spec import ServeSpec
 
 if TYPE_CHECKING:
     from pytest_llmbench.run import BenchRun
@@ -82,7 +83,7 @@ class SharedServer(ManagedServer):
         # Not our child, so no exit code to read: a refused connection means it is gone. A
         # timeout does not: llama.cpp may be busy generating for another worker.
         try:
-            with _NO_PROXY.open(f"{self.api_base}/models", timeout=2):
+            with NO_PROXY.open(f"{self.api_base}/models", timeout=2):
                 return None
         except urllib.error.URLError as exc:
             if not isinstance(exc.reason, ConnectionRefusedError):
@@ -93,7 +94,7 @@ class SharedServer(ManagedServer):
             return None
         return ServeError(
             f"the {self.spec.backend} server started by the xdist controller no longer answers "
-            f"at {self.api_base}; last lines of {self.log_path}:\n{_tail(self.log_path)}"
+            f"at {self.api_base}; last lines of {self.log_path}:\n{log_tail(self.log_path)}"
         )
 
     def stop(self, grace: float = 10.0) -> None:

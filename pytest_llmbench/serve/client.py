@@ -1,0 +1,72 @@
+"""Routing the run's calls to the managed server, with the request fixes llama.cpp needs."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.serve.process import ManagedServer
+from pytest_llmbench.serve.spec import LOCAL_PROVIDER
+
+
+class ServedClient:
+    """Routes requests of the models served by ``server`` to its real address."""
+
+    def __init__(self, inner: ModelClient, server: ManagedServer) -> None:
+        self.inner = inner
+        self.server = server
+        spec = server.spec
+        self.llamacpp = spec.backend == "llamacpp"
+        # A llama.cpp server answers one request at a time (llama-server: one per --parallel
+        # slot): calls queued inside it would spend their --llm-timeout waiting there.
+        slots = dict(spec.args).get("parallel") or dict(spec.args).get("np") or "1"
+        n = int(slots) if slots.isdigit() and int(slots) > 0 else 1
+        self.slots = asyncio.Semaphore(n) if self.llamacpp else None
+
+    async def ready(self, request: ChatRequest) -> None:
+        # The managed server was healthy before dispatch; only built-ins go elsewhere.
+        ready = getattr(self.inner, "ready", None)
+        if ready is not None and request.model.api_base != self.server.spec.identity:
+            await ready(request)
+
+    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
+        if request.model.api_base != self.server.spec.identity:
+            return await self.inner.complete(request, timeout)  # a built-in model
+        name = request.model.name
+        if name.startswith(f"{LOCAL_PROVIDER}/"):
+            name = self.server.spec.model_name
+        model = replace(request.model, name=name, api_base=self.server.api_base)
+        params, messages = request.params, request.messages
+        if self.llamacpp:
+            # llama-cpp-python reads a missing tool_choice as "none" (OpenAI: "auto"), and
+            # rejects the "content": null that OpenAI puts beside an assistant's tool calls
+            # (its chat templates read the content: "" it is).
+            if request.tools and "tool_choice" not in params:
+                params = {**params, "tool_choice": "auto"}
+            messages = [
+                {**m, "content": ""}
+                if m.get("role") == "assistant" and m.get("content", "") is None
+                else m
+                for m in messages
+            ]
+        request = replace(request, model=model, params=params, messages=messages)
+        try:
+            if self.slots is None:
+                return await self.inner.complete(request, timeout)
+            async with self.slots:
+                return await self.inner.complete(request, timeout)
+        except Exception:
+            # died() waits on the process (or probes the server): off the loop, so the other
+            # scenarios' calls are not held up by one failure.
+            died = await asyncio.to_thread(self.server.died)
+            if died is not None:  # no retries against a dead server: say why it died
+                raise died from None
+            raise
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
