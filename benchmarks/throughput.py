@@ -80,7 +80,7 @@ def main() -> None:
         "--pytest-arg",
         action="append",
         default=[],
-        help="added to the pytest run (repeatable), e.g. --pytest-arg=--llm-dispatch-processes=0",
+        help="added to the pytest run (repeatable), e.g. --pytest-arg=--llm-transport=litellm",
     )
     args = ap.parse_args()
     names = list(PROFILES) if args.profile == "all" else [args.profile]

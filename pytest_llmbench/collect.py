@@ -19,9 +19,9 @@ from pytest_llmbench.errors import LLMBenchError, ScenarioFailed, SuiteError
 if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelSpec
     from pytest_llmbench.conversation import BoundScorer, Plan
-    from pytest_llmbench.outcome import ScenarioResult
     from pytest_llmbench.run import BenchRun
     from pytest_llmbench.scenario import Scenario, ScorerRef
+    from pytest_llmbench.scenario_result import ScenarioResult
     from pytest_llmbench.scoring.api import ScoreFn
 
 SUITE_SUFFIX = ".llmbench.yaml"

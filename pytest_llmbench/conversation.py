@@ -18,8 +18,8 @@ from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
 from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
-from pytest_llmbench.outcome import SampleResult
 from pytest_llmbench.scenario import Scenario, ScorerRef
+from pytest_llmbench.scenario_result import SampleResult
 from pytest_llmbench.scoring.api import (
     Judge,
     JudgeReply,
@@ -133,11 +133,13 @@ async def run_sample(
     call: Call,
     mode: ScoringMode,
     params: Mapping[str, Any],
-    script: str | None = None,
     judge: ModelSpec | None = None,
+    judge_call: Call | None = None,
 ) -> SampleResult:
+    """One sample: ``call`` answers the model under test (a scripted client for the built-in
+    models), ``judge_call`` (default: ``call``) the judge model."""
     scenario = plan.scenario
-    asker = EngineJudge(judge, call) if judge is not None else None
+    asker = EngineJudge(judge, judge_call or call) if judge is not None else None
     result = SampleResult(sample=sample)
     messages: list[Message] = []
     if scenario.system is not None:
@@ -154,7 +156,6 @@ async def run_sample(
                     tools=scenario.tools,
                     params=params,
                     sample=sample,
-                    script=script,
                 )
                 response = await call(request)
                 result.calls += 1

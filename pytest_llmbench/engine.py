@@ -96,8 +96,10 @@ class Engine:
         if task is not None and future.cancelled() and not task.done():
             self.loop.call_soon_threadsafe(task.cancel)
 
-    async def call(self, request: ChatRequest) -> ChatResponse:
-        """Cache, then concurrency and rate limits, then the client with retries."""
+    async def call(self, request: ChatRequest, client: ModelClient | None = None) -> ChatResponse:
+        """Cache, then concurrency and rate limits, then the client with retries. ``client``
+        replaces the run's client for this call (a built-in model's scripted client)."""
+        client = client or self.client
         cache = self.cache
         builtin = request.model.builtin is not None
         key = cache_key(request) if not builtin and (cache.reads or cache.writes) else ""
@@ -117,7 +119,7 @@ class Engine:
             if limiter is None:
                 limiter = self._limiters[backend] = RateLimiter(self.rpm)
 
-        ready = getattr(self.client, "ready", None) if limiter is not None else None
+        ready = getattr(client, "ready", None) if limiter is not None else None
 
         async def attempt() -> ChatResponse:
             # A slot per attempt: a call waiting out its backoff holds no slot.
@@ -127,7 +129,7 @@ class Engine:
                     if ready is not None:
                         await ready(request)
                     await limiter.wait()
-                response = await self.client.complete(request, self.timeout)
+                response = await client.complete(request, self.timeout)
             except RetryableError as exc:
                 if exc.rate_limited:
                     window.rate_limited(started, exc.retry_after)

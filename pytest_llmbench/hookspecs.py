@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelClient
     from pytest_llmbench.collect import ScenarioItem
     from pytest_llmbench.options import Settings
-    from pytest_llmbench.outcome import ScenarioResult
+    from pytest_llmbench.scenario_result import ScenarioResult
     from pytest_llmbench.scoring.registry import ScorerRegistry
 
 

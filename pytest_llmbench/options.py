@@ -170,14 +170,6 @@ def add_options(parser: pytest.Parser) -> None:
         "base) are called directly, everything else through litellm; litellm: always litellm",
     )
     g.addoption(
-        "--llm-dispatch-processes",
-        dest="llm_dispatch_processes",
-        type=_non_negative_int,
-        metavar="N",
-        help="worker processes doing the HTTP of the OpenAI-compatible fast path "
-        "(default 0: in the pytest process)",
-    )
-    g.addoption(
         "--llm-retries",
         dest="llm_retries",
         type=_non_negative_int,
@@ -404,7 +396,6 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
-    dispatch_processes: int = 0
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -505,5 +496,4 @@ def settings_from_config(config: pytest.Config) -> Settings:
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
         transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
-        dispatch_processes=opt.llm_dispatch_processes or 0,
     )

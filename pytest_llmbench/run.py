@@ -14,11 +14,10 @@ from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.options import Settings
 
 if TYPE_CHECKING:
-    from pytest_llmbench.client.router import RoutingClient
     from pytest_llmbench.collect import ScenarioItem
     from pytest_llmbench.engine import Engine
-    from pytest_llmbench.outcome import ScenarioResult
     from pytest_llmbench.results.collector import ResultsCollector
+    from pytest_llmbench.scenario_result import ScenarioResult
     from pytest_llmbench.scoring.registry import ScorerRegistry
     from pytest_llmbench.serve.process import ManagedServer
 
@@ -46,7 +45,6 @@ class BenchRun:
         self.notes: list[str] = []  # upload and gate outcomes for the terminal summary
         self.session: pytest.Session | None = None
         self.server: ManagedServer | None = None
-        self.router: RoutingClient | None = None  # the default client, when no hook gave one
         if settings.serve is not None:
             from pytest_llmbench.serve.process import ManagedServer
 
@@ -97,7 +95,7 @@ class BenchRun:
             if client is None:
                 from pytest_llmbench.client.router import RoutingClient
 
-                client = self.router = RoutingClient(s.transport, s.dispatch_processes)
+                client = RoutingClient(s.transport)
             server = self.server if self.needs_server else None
             if server is not None:
                 from pytest_llmbench.serve.client import ServedClient
@@ -149,12 +147,12 @@ class BenchRun:
             self._submit(item)
 
     def _submit(self, item: ScenarioItem) -> concurrent.futures.Future[ScenarioResult]:
-        from pytest_llmbench.jobs import run_scenario
+        from pytest_llmbench.samples import run_samples
 
         if item.future is None:
             assert item.model is not None
             engine, plan, model = self.engine, item.plan, item.model
-            item.future = engine.submit(lambda: run_scenario(engine, plan, model, self.settings))
+            item.future = engine.submit(lambda: run_samples(engine, plan, model, self.settings))
         return item.future
 
     def wait_for(self, item: ScenarioItem) -> None:

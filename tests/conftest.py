@@ -50,19 +50,27 @@ def write_suite(pytester: pytest.Pytester):  # type: ignore[no-untyped-def]
     return write
 
 
-@pytest.fixture(autouse=True)
-def _litellm_outside_pytester(request: pytest.FixtureRequest) -> None:
-    """Import litellm in the outer process before any in-process pytester run.
+@pytest.fixture(scope="session")
+def litellm_imported() -> None:
+    """Import litellm in the outer process, for tests whose in-process pytester runs call a
+    model through it (``--llm-transport=litellm``, providers off the fast path).
 
-    Pytester drops modules first imported during a run; litellm's import adds the
-    ``importlib_metadata`` backport's finder to ``sys.meta_path``, and once that module is
-    dropped the finder hides every entry point, so later in-process runs lose all plugins.
-    numpy (used by the language identifier of the SysBench checkers) cannot be imported a
-    second time in one process at all, so it is imported here too.
+    Pytester drops the modules first imported during an in-process run. litellm's import adds
+    the ``importlib_metadata`` backport's finder to ``sys.meta_path``, and once that module is
+    dropped the finder hides every entry point, so later in-process runs lose all plugins; and
+    its compiled dependencies (pydantic-core, tiktoken) cannot be imported a second time.
+    Requested explicitly (a module's autouse fixture may request it): most runs (the built-in
+    models, the fast path) never import litellm, and importing it costs seconds.
     """
+    from pytest_llmbench.client.litellm_client import load_litellm
+
+    load_litellm()
+
+
+@pytest.fixture(autouse=True)
+def _numpy_outside_pytester(request: pytest.FixtureRequest) -> None:
+    """numpy (used by the language identifier of the SysBench checkers) cannot be imported a
+    second time in one process, and pytester drops what an in-process run imported: import it
+    in the outer process before any pytester test (a fraction of a second, once)."""
     if "pytester" in request.fixturenames:
         import numpy  # noqa: F401
-
-        from pytest_llmbench.client.litellm_client import load_litellm
-
-        load_litellm()

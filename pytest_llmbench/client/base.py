@@ -37,9 +37,6 @@ class ChatRequest:
     tools: Sequence[Mapping[str, Any]] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     sample: int = 0
-    # Opaque token the built-in models use to find the scenario's scripted replies; never part
-    # of the cache key.
-    script: str | None = None
 
     def cache_payload(self) -> dict[str, Any]:
         """Everything that can change the output, and nothing else (no key, timeout, retries)."""
@@ -115,7 +112,8 @@ class ChatResponse:
 
 class ModelClient(Protocol):
     """Sends one chat request; raises ``InfrastructureError`` subclasses it cannot recover from
-    and ``RetryableError`` for what the retry policy may try again."""
+    and ``RetryableError`` for what the retry policy may try again. Implemented by the litellm
+    client, the OpenAI-compatible fast path, the scripted built-in models and a hook's own."""
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse: ...
 

@@ -16,13 +16,7 @@ from typing import Any
 
 from pytest_llmbench import envdefaults
 from pytest_llmbench.backoff import Clock, server_wait
-from pytest_llmbench.client.base import (
-    BUILTIN_PROVIDER,
-    ChatRequest,
-    ChatResponse,
-    Usage,
-)
-from pytest_llmbench.client.builtin import SCRIPT_HEADER, reply_for
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, Usage
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import ToolCall
 
@@ -43,7 +37,6 @@ def load_litellm() -> Any:
 
         litellm.suppress_debug_info = True
         litellm.telemetry = False
-        _register_builtin_provider(litellm)
         _warm_up(litellm)
         _litellm = litellm
     return _litellm
@@ -74,41 +67,6 @@ def _warm_up(litellm: Any) -> None:
             pass
 
 
-def _register_builtin_provider(litellm: Any) -> None:
-    from litellm.llms.custom_llm import CustomLLM
-    from litellm.types.utils import ChatCompletionMessageToolCall, Function, Message, ModelResponse
-
-    class BuiltinModels(CustomLLM):  # type: ignore[misc]
-        async def acompletion(
-            self, model: str, messages: list[dict[str, Any]], *args: Any, **kwargs: Any
-        ) -> Any:
-            headers = kwargs.get("headers") or {}
-            step = reply_for(model, messages, headers)
-            calls = [
-                ChatCompletionMessageToolCall(
-                    id=f"call_{len(messages)}_{i}",  # unique within the conversation
-                    type="function",
-                    function=Function(name=c.name, arguments=c.arguments),
-                )
-                for i, c in enumerate(step.tool_calls)
-            ] or None
-            response = ModelResponse(model=f"{BUILTIN_PROVIDER}/{model}")
-            response.choices[0].message = Message(
-                content=step.content, role="assistant", tool_calls=calls
-            )
-            response.choices[0].finish_reason = "tool_calls" if calls else "stop"
-            return response
-
-        def completion(self, *args: Any, **kwargs: Any) -> Any:
-            raise NotImplementedError("the engine only uses acompletion")
-
-    handler = BuiltinModels()
-    litellm.custom_provider_map = [
-        item for item in litellm.custom_provider_map if item.get("provider") != BUILTIN_PROVIDER
-    ] + [{"provider": BUILTIN_PROVIDER, "custom_handler": handler}]
-    litellm._custom_providers = list({*getattr(litellm, "_custom_providers", []), BUILTIN_PROVIDER})
-
-
 def _retry_after(exc: BaseException, now: Clock = time.time) -> float | None:
     headers: Any = getattr(exc, "litellm_response_headers", None)
     response = getattr(exc, "response", None)
@@ -135,8 +93,6 @@ class LiteLLMClient:
             kwargs["api_base"] = request.model.api_base
             if request.model.name.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
                 kwargs["api_key"] = _PLACEHOLDER_KEY
-        if request.script is not None:
-            kwargs["extra_headers"] = {SCRIPT_HEADER: request.script}
         _quiet_known_warnings()
         started = time.perf_counter()
         try:

@@ -100,7 +100,7 @@ def _count(value: Any) -> int:
 
 
 def relevant_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """The reply headers the retry policy reads, lower-cased (all a worker process passes on)."""
+    """The reply headers the retry policy reads, lower-cased."""
     out = {}
     for name, value in headers.items():
         low = name.lower()
@@ -110,9 +110,8 @@ def relevant_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 class Sender(Protocol):
-    """Moves one HTTP POST: in this process (``AiohttpSender``) or in a dispatch worker
-    process (``dispatch_worker.WorkerSender``). Timeouts and connection failures raise
-    ``RetryableError``; any HTTP status is returned, not raised."""
+    """Moves one HTTP POST (``AiohttpSender``, or a test's stand-in). Timeouts and connection
+    failures raise ``RetryableError``; any HTTP status is returned, not raised."""
 
     async def send(
         self, url: str, body: bytes, headers: Mapping[str, str], timeout: float
@@ -207,12 +206,6 @@ class OpenAICompatibleClient:
             cost=None,  # self-hosted servers have no price (as on the litellm path)
             latency_s=latency,
         )
-
-    async def ready(self) -> None:
-        """Until the sender can send at once (a dispatch worker has started)."""
-        start = getattr(self.sender, "start", None)
-        if start is not None:
-            await start()
 
     async def aclose(self) -> None:
         await self.sender.aclose()

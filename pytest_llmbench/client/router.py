@@ -1,8 +1,10 @@
-"""Which client sends a request: the OpenAI-compatible fast path or litellm.
+"""Which client sends a request: the OpenAI-compatible fast path or litellm (and
+``llmbench/echo`` when it is asked as a judge).
 
-Both clients are built on first use, so a run answered entirely from the cache imports neither
-litellm (seconds of start-up) nor aiohttp. litellm is imported in a worker thread: the import
-takes seconds and must not freeze the engine loop while fast-path calls are in flight.
+Both network clients are built on first use, so a run answered entirely from the cache or by
+the built-in models imports neither litellm (seconds of start-up) nor aiohttp. litellm is
+imported in a worker thread: the import takes seconds and must not freeze the engine loop while
+fast-path calls are in flight.
 """
 
 from __future__ import annotations
@@ -12,27 +14,25 @@ from typing import TYPE_CHECKING
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
 from pytest_llmbench.client.openai_compat import OpenAICompatibleClient, is_openai_compatible
+from pytest_llmbench.client.scripted import EchoClient
+from pytest_llmbench.errors import InfrastructureError
 
 if TYPE_CHECKING:
     from pytest_llmbench.client.litellm_client import LiteLLMClient
 
 
 class RoutingClient:
-    def __init__(self, transport: str = "auto", dispatch_processes: int = 0) -> None:
+    def __init__(self, transport: str = "auto") -> None:
         self.transport = transport
-        # 0: the fast path's HTTP runs in the engine's own loop. A worker process (see
-        # dispatch_worker) measured no faster on 2 cores, idle or loaded (docs/performance.md),
-        # so it is opt-in.
-        self.dispatch_processes = dispatch_processes
         self._direct: OpenAICompatibleClient | None = None
         self._litellm: LiteLLMClient | None = None
         self._litellm_lock: asyncio.Lock | None = None
+        self._echo = EchoClient()
 
     def uses_fast_path(self, request: ChatRequest) -> bool:
         return (
             self.transport == "auto"
             and request.model.builtin is None
-            and request.script is None
             and is_openai_compatible(request.model)
         )
 
@@ -48,21 +48,24 @@ class RoutingClient:
         return self._litellm
 
     async def ready(self, request: ChatRequest) -> None:
-        """Until ``request`` can leave at once; the engine asks before spacing a start for
-        ``--llm-rpm``, so set-up time does not bunch the first requests together."""
-        client = await self._pick(request)
-        if isinstance(client, OpenAICompatibleClient):
-            await client.ready()
+        """Until ``request`` can leave at once (its client is built: litellm's import takes
+        seconds); the engine asks before spacing a start for ``--llm-rpm``, so set-up time does
+        not bunch the first requests together."""
+        await self._pick(request)
 
     async def _pick(self, request: ChatRequest) -> ModelClient:
+        builtin = request.model.builtin
+        if builtin == "echo":  # e.g. --llm-judge-model=llmbench/echo
+            return self._echo
+        if builtin is not None:
+            # The scenario's own samples get their scripted client from samples.py.
+            raise InfrastructureError(
+                f"{request.model.name} replays a scenario's references; it cannot answer "
+                "other requests (use it as --llm-model, not as the judge)"
+            )
         if self.uses_fast_path(request):
             if self._direct is None:
-                sender = None
-                if self.dispatch_processes:
-                    from pytest_llmbench.client.dispatch_worker import WorkerSender
-
-                    sender = WorkerSender(self.dispatch_processes)
-                self._direct = OpenAICompatibleClient(sender)
+                self._direct = OpenAICompatibleClient()
             return self._direct
         return await self._litellm_client()
 

@@ -9,7 +9,7 @@ from pytest_llmbench.report.safe import clip, plain
 
 if TYPE_CHECKING:
     from pytest_llmbench.collect import ScenarioItem
-    from pytest_llmbench.outcome import SampleResult, ScenarioResult
+    from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 
 MAX_MESSAGE = 2000
 

@@ -1,8 +1,7 @@
 """End-to-end runs of the plugin, in-process, against the local fake OpenAI-compatible server:
-dispatch, conversation, tools, limits, retries, cache, -x, repeat. Every test runs three times:
-over the direct OpenAI-compatible fast path (``--llm-transport=auto``), the same with its HTTP
-in a dispatch worker process, and through litellm, so every wire path must give the same
-verdicts, errors and retries.
+dispatch, conversation, tools, limits, retries, cache, -x, repeat. Every test runs twice: over
+the direct OpenAI-compatible fast path (``--llm-transport=auto``) and through litellm, so both
+wire paths must give the same verdicts, errors and retries.
 """
 
 from __future__ import annotations
@@ -25,11 +24,9 @@ import pytest
 from tests.servers.openai_server import FakeOpenAIServer, Fault, last_user_text
 
 ROUTES = ("hosted_vllm/fake", "openai/fake")
-# transport id -> options: the fast path in the pytest process, the fast path with its HTTP in
-# a dispatch worker process, and litellm.
+# transport id -> options: the fast path in the pytest process, and litellm.
 TRANSPORTS = {
-    "auto": ("--llm-transport=auto", "--llm-dispatch-processes=0"),
-    "worker": ("--llm-transport=auto", "--llm-dispatch-processes=1"),
+    "auto": ("--llm-transport=auto",),
     "litellm": ("--llm-transport=litellm",),
 }
 _transport = {"value": "auto"}
@@ -75,7 +72,7 @@ def _preload_plugin_modules() -> None:
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _litellm_warm() -> None:
+def _litellm_warm(litellm_imported: None) -> None:
     """Import litellm and make one real call per route, outside any measured run: the import
     and litellm's lazily loaded provider modules cost seconds and would otherwise be charged to
     whichever test comes first (timing assertions included)."""

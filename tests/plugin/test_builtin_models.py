@@ -176,3 +176,28 @@ def test_results_never_contain_secrets(
     text = Path(pytester.path / "out.json").read_text()
     assert secret not in text
     assert "***" in text
+
+
+HEAVY_AT_END = """
+import sys
+
+def pytest_unconfigure(config):
+    heavy = sorted(m for m in ("litellm", "aiohttp", "openai", "tiktoken") if m in sys.modules)
+    print(f"HEAVY-MODULES-AT-END: {heavy}")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model", "outcome"), [("reference", "passed"), ("violate", "failed")])
+def test_every_shipped_suite_runs_without_importing_litellm(
+    pytester: pytest.Pytester, model: str, outcome: str
+) -> None:
+    """The built-in models are plain in-process clients: a run of every shipped suite against
+    them never imports litellm (seconds and ~200 MB of start-up) nor any HTTP client."""
+    pytester.makepyfile(heavycheck=HEAVY_AT_END)
+    n = sum(_scenarios_with_references(name) for name in available())
+    result = pytester.runpytest_subprocess(
+        str(SUITES), f"--llm-model=llmbench/{model}", "-p", "heavycheck", "-s", "-q"
+    )
+    result.assert_outcomes(**{outcome: n})
+    result.stdout.fnmatch_lines(["HEAVY-MODULES-AT-END: []"])

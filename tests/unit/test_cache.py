@@ -25,7 +25,6 @@ def make_request(**changes: Any) -> ChatRequest:
         tools=[TOOL],
         params={"temperature": 0.0, "max_tokens": 20},
         sample=0,
-        script=None,
     )
     return dataclasses.replace(base, **changes)
 
@@ -97,11 +96,6 @@ def test_key_ignores_dict_ordering() -> None:
 )
 def test_key_changes_with_what_changes_the_output(changes: dict[str, Any]) -> None:
     assert cache_key(make_request(**changes)) != cache_key(make_request())
-
-
-def test_key_ignores_the_builtin_script_token() -> None:
-    assert cache_key(make_request(script="s1")) == cache_key(make_request(script=None))
-    assert cache_key(make_request(script="s1")) == cache_key(make_request(script="s2"))
 
 
 def test_key_is_deterministic() -> None:

@@ -14,8 +14,8 @@ import pytest
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.conversation import BoundScorer, Plan, run_sample, tool_result
 from pytest_llmbench.errors import CacheMiss, InfrastructureError
-from pytest_llmbench.outcome import SampleResult, ScenarioResult
 from pytest_llmbench.scenario import Scenario, ScorerRef, Turn
+from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, ToolCall, scorer
 from pytest_llmbench.scoring.registry import ScorerRegistry
 
@@ -77,11 +77,8 @@ def run(
     model: FakeModel,
     params: dict[str, Any] | None = None,
     sample: int = 0,
-    script: str | None = None,
 ) -> SampleResult:
-    return asyncio.run(
-        run_sample(plan, MODEL, sample, model, "official", params or {}, script=script)
-    )
+    return asyncio.run(run_sample(plan, MODEL, sample, model, "official", params or {}))
 
 
 class Seen:
@@ -113,7 +110,6 @@ def test_each_request_carries_the_conversation_so_far() -> None:
         model,
         params={"temperature": 0.5},
         sample=2,
-        script="s9",
     )
     assert result.error is None
     assert [[(m["role"], m["content"]) for m in r.messages] for r in model.requests] == [
@@ -131,7 +127,7 @@ def test_each_request_carries_the_conversation_so_far() -> None:
     for r in model.requests:
         assert r.model == MODEL
         assert r.params == {"temperature": 0.5}
-        assert (r.sample, r.script) == (2, "s9")
+        assert r.sample == 2
         assert list(r.tools) == []
     assert [(m.role, m.content, m.turn) for m in result.messages] == [
         ("system", "Be brief.", None),

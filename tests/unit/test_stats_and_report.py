@@ -10,13 +10,13 @@ from typing import Any, cast
 import pytest
 
 from pytest_llmbench.client.base import ModelSpec
-from pytest_llmbench.outcome import SampleResult, ScenarioResult
 from pytest_llmbench.report import failure
 from pytest_llmbench.report.failure import describe_failure
 from pytest_llmbench.report.safe import clip, plain
 from pytest_llmbench.results.stats import pass_at_k, percentile, summarize, wilson
 from pytest_llmbench.results.writer import dumps
 from pytest_llmbench.scenario import Scenario, Turn
+from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 from pytest_llmbench.scoring.api import Message, Score, ToolCall
 
 # --------------------------------------------------------------------------- wilson

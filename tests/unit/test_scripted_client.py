@@ -1,19 +1,18 @@
-"""Reply logic of the built-in offline models: which scripted step answers a conversation."""
+"""The built-in offline models as plain clients: which scripted step answers a conversation,
+and the client that answers with it (no litellm, no registry, no header)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import sys
 from typing import Any
 
 import pytest
 
-from pytest_llmbench.client.builtin import (
-    SCRIPT_HEADER,
-    register_script,
-    release_script,
-    reply_for,
-)
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
+from pytest_llmbench.client.scripted import EchoClient, ScriptedClient, echo_text, scripted_step
 from pytest_llmbench.scenario import RefCall, RefConversation, RefStep
+from pytest_llmbench.scoring.api import ToolCall
 
 LOOKUP = RefStep(None, (RefCall("lookup", '{"q": "x"}'),))
 LOOKUP_TWICE = RefStep(
@@ -26,13 +25,6 @@ SCRIPT: RefConversation = (
     (LOOKUP, RefStep("Found it.")),
     (LOOKUP, LOOKUP_TWICE, RefStep("All done.")),
 )
-
-
-@pytest.fixture
-def token() -> Iterator[str]:
-    t = register_script(SCRIPT)
-    yield t
-    release_script(t)
 
 
 def user(text: str) -> dict[str, Any]:
@@ -118,23 +110,22 @@ STEPS: list[tuple[str, list[dict[str, Any]], RefStep]] = [
     ("messages", "expected"),
     [pytest.param(m, e, id=name) for name, m, e in STEPS],
 )
-def test_reply_for_picks_step_by_turn_and_step(
-    token: str, messages: list[dict[str, Any]], expected: RefStep
+def test_scripted_step_picks_step_by_turn_and_step(
+    messages: list[dict[str, Any]], expected: RefStep
 ) -> None:
-    for model in ("reference", "violate"):
-        assert reply_for(model, messages, {SCRIPT_HEADER: token}) == expected
+    assert scripted_step(SCRIPT, 0, messages) == expected
+
+
+def test_prefilled_history_users_are_not_turns() -> None:
+    history = [user("earlier"), assistant("earlier reply")]
+    assert scripted_step(SCRIPT, 1, [*history, user("hi")]) == RefStep("Hello Ada.")
+    assert scripted_step(SCRIPT, 0, [*history, user("hi")]) == LOOKUP  # counted as turn 1
 
 
 def test_single_turn_single_step_script() -> None:
-    t = register_script(((RefStep("only"),),))
-    try:
-        headers = {SCRIPT_HEADER: t}
-        assert reply_for("reference", [user("q")], headers) == RefStep("only")
-        assert reply_for("reference", [user("q"), assistant(), user("again")], headers) == RefStep(
-            "only"
-        )
-    finally:
-        release_script(t)
+    only: RefConversation = ((RefStep("only"),),)
+    assert scripted_step(only, 0, [user("q")]) == RefStep("only")
+    assert scripted_step(only, 0, [user("q"), assistant(), user("again")]) == RefStep("only")
 
 
 @pytest.mark.parametrize(
@@ -150,52 +141,58 @@ def test_single_turn_single_step_script() -> None:
     ],
 )
 def test_echo_repeats_last_user_message(messages: list[dict[str, Any]], expected: str) -> None:
-    step = reply_for("echo", messages, {})
-    assert step == RefStep(expected)
-    assert step.tool_calls == ()
+    assert echo_text(messages) == expected
+    response = asyncio.run(EchoClient().complete(request(messages, "llmbench/echo"), 1.0))
+    assert response == ChatResponse(expected, (), finish_reason="stop")
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        pytest.param({}, id="no-header"),
-        pytest.param({SCRIPT_HEADER: "no-such-token"}, id="unknown-token"),
-        pytest.param({SCRIPT_HEADER: ""}, id="empty-token"),
-    ],
-)
-def test_unknown_script_is_a_lookup_error(headers: dict[str, str]) -> None:
-    with pytest.raises(LookupError, match="llmbench/reference: no scripted replies"):
-        reply_for("reference", [user("hi")], headers)
+def request(messages: list[dict[str, Any]], model: str = "llmbench/reference") -> ChatRequest:
+    return ChatRequest(ModelSpec(model), messages)
 
 
-def test_register_and_release() -> None:
-    a = register_script(((RefStep("A"),),))
-    b = register_script(((RefStep("B"),),))
-    try:
-        assert a != b
-        assert reply_for("reference", [user("x")], {SCRIPT_HEADER: a}) == RefStep("A")
-        assert reply_for("violate", [user("x")], {SCRIPT_HEADER: b}) == RefStep("B")
-        release_script(a)
-        with pytest.raises(LookupError):
-            reply_for("reference", [user("x")], {SCRIPT_HEADER: a})
-        # releasing one script leaves the others; releasing twice is harmless
-        assert reply_for("violate", [user("x")], {SCRIPT_HEADER: b}) == RefStep("B")
-        release_script(a)
-    finally:
-        release_script(b)
-    with pytest.raises(LookupError):
-        reply_for("violate", [user("x")], {SCRIPT_HEADER: b})
+def test_client_answers_with_the_step_as_a_chat_response() -> None:
+    client = ScriptedClient(SCRIPT)
+    first = asyncio.run(client.complete(request([user("hi")]), 1.0))
+    assert first == ChatResponse("Hello Ada.", (), finish_reason="stop")
+    messages = [user("a"), assistant(), user("b"), assistant(), user("c"), assistant(None, 1)]
+    messages.append(tool())
+    second = asyncio.run(client.complete(request(messages), 1.0))
+    assert second.content == "checking"
+    assert second.finish_reason == "tool_calls"
+    # ids unique within the conversation, as a real server's are
+    assert second.tool_calls == (
+        ToolCall("call_7_0", "lookup", '{"q": "a"}'),
+        ToolCall("call_7_1", "lookup", '{"q": "b"}'),
+    )
 
 
-def test_tokens_are_never_reused() -> None:
-    tokens = [register_script(SCRIPT) for _ in range(50)]
-    try:
-        assert len(set(tokens)) == 50
-    finally:
-        for t in tokens:
-            release_script(t)
-    again = register_script(SCRIPT)
-    try:
-        assert again not in tokens
-    finally:
-        release_script(again)
+def test_two_clients_keep_their_own_scripts() -> None:
+    a = ScriptedClient(((RefStep("A"),),))
+    b = ScriptedClient(((RefStep("B"),),))
+    assert asyncio.run(a.complete(request([user("x")]), 1.0)).content == "A"
+    assert asyncio.run(b.complete(request([user("x")]), 1.0)).content == "B"
+
+
+def test_an_empty_script_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one step"):
+        ScriptedClient(())
+    with pytest.raises(ValueError, match="at least one step"):
+        ScriptedClient(((RefStep("x"),), ()))
+
+
+def test_scripted_models_need_no_litellm() -> None:
+    import subprocess
+
+    code = (
+        "import sys, asyncio\n"
+        "from pytest_llmbench.client.scripted import ScriptedClient\n"
+        "from pytest_llmbench.client.base import ChatRequest, ModelSpec\n"
+        "from pytest_llmbench.scenario import RefStep\n"
+        "c = ScriptedClient(((RefStep('ok'),),))\n"
+        "r = asyncio.run(c.complete(ChatRequest(ModelSpec('llmbench/reference'), "
+        "[{'role': 'user', 'content': 'q'}]), 1))\n"
+        "assert r.content == 'ok'\n"
+        "print(sorted(m for m in ('litellm', 'aiohttp', 'openai') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

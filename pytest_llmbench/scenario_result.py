@@ -1,4 +1,5 @@
-"""Results of running scenarios: one ``SampleResult`` per conversation, grouped per item."""
+"""What running a scenario gave: one ``SampleResult`` per sample (conversation), grouped in
+the ``ScenarioResult`` of the scenario × model, whose ``passed`` is the scenario's verdict."""
 
 from __future__ import annotations
 

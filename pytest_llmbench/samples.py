@@ -1,19 +1,22 @@
-"""One scenario × model: its samples (``--llm-repeat``, or one per reference for the built-in
-``llmbench/reference`` and ``llmbench/violate`` models), run concurrently on the engine."""
+"""The samples of one scenario × model, run concurrently on the engine: ``--llm-repeat`` of
+them for a real model, one per reference conversation for ``llmbench/reference`` (the
+``reference.pass`` replies) and ``llmbench/violate`` (the ``reference.fail`` replies)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 
 from pytest_llmbench.client.base import ModelSpec
-from pytest_llmbench.client.builtin import register_script, release_script
+from pytest_llmbench.client.scripted import EchoClient, ScriptedClient
 from pytest_llmbench.conversation import Plan, run_sample
 from pytest_llmbench.engine import Engine
 from pytest_llmbench.options import Settings
-from pytest_llmbench.outcome import SampleResult, ScenarioResult
+from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 
 
-async def run_scenario(
+async def run_samples(
     engine: Engine, plan: Plan, model: ModelSpec, settings: Settings
 ) -> ScenarioResult:
     scenario = plan.scenario
@@ -28,21 +31,19 @@ async def run_scenario(
         history_users = sum(1 for m in scenario.history if m.role == "user")
 
         async def replay(i: int) -> SampleResult:
-            token = register_script(refs[i], history_users)
-            try:
-                r = await run_sample(
-                    plan, model, i, engine.call, settings.scoring, params, token, judge
-                )
-            finally:
-                release_script(token)
-            r.reference = f"{kind}[{i}]"
-            return r
+            # The judge, if any, is a real model: only the model under test is scripted.
+            scripted = functools.partial(engine.call, client=ScriptedClient(refs[i], history_users))
+            r = await run_sample(
+                plan, model, i, scripted, settings.scoring, params, judge, engine.call
+            )
+            return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
         samples = await asyncio.gather(*(replay(i) for i in range(len(refs))))
         return ScenarioResult(list(samples), expect_failure=builtin == "violate")
+    call = functools.partial(engine.call, client=EchoClient()) if builtin == "echo" else engine.call
     samples = await asyncio.gather(
         *(
-            run_sample(plan, model, i, engine.call, settings.scoring, params, judge=judge)
+            run_sample(plan, model, i, call, settings.scoring, params, judge, engine.call)
             for i in range(settings.repeat)
         )
     )
