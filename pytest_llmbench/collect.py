@@ -8,21 +8,23 @@ from __future__ import annotations
 import concurrent.futures
 import fnmatch
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_llmbench.errors import LLMBenchError, ScenarioFailed, SuiteError
+from pytest_llmbench.options import NO_MODEL_HINT
 
 if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelSpec
     from pytest_llmbench.conversation import BoundScorer, Plan
-    from pytest_llmbench.run import BenchRun
     from pytest_llmbench.scenario import Scenario, ScorerRef
     from pytest_llmbench.scenario_result import ScenarioResult
     from pytest_llmbench.scoring.api import ScoreFn
+    from pytest_llmbench.scoring.registry import ScorerRegistry
 
 SUITE_SUFFIX = ".llmbench.yaml"
 
@@ -34,8 +36,33 @@ def is_suite_file(path: Path, extra_globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, g) for g in extra_globs)
 
 
+@dataclass(frozen=True)
+class CollectContext:
+    """What collection needs from the run, as values: the models (``None``: none configured),
+    the scorer registry (built on first use), the tag registration, and what an item's setup
+    calls to get its result."""
+
+    models: tuple[ModelSpec | None, ...]
+    registry: Callable[[], ScorerRegistry]
+    register_tags: Callable[[tuple[str, ...]], None]
+    wait_for: Callable[[ScenarioItem], None]
+
+
+def skip_reason(scenario: Scenario, model: ModelSpec | None) -> str | None:
+    if model is None:
+        return NO_MODEL_HINT
+    builtin = model.builtin
+    if builtin == "reference" and not scenario.reference_pass:
+        return "no reference.pass replies for llmbench/reference"
+    if builtin == "violate" and not scenario.reference_fail:
+        return "no reference.fail replies for llmbench/violate"
+    return None
+
+
 class SuiteFile(pytest.File):
-    run: BenchRun
+    def __init__(self, *, context: CollectContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
 
     def collect(self) -> list[pytest.Item]:
         # pytest lists a collector's items before using any, so building them all here changes
@@ -52,16 +79,14 @@ class SuiteFile(pytest.File):
                 gc.enable()
 
     def _items(self) -> Iterator[pytest.Item]:
-        from pytest_llmbench.run import get_run
         from pytest_llmbench.scenario import load_suite
 
-        run = get_run(self.config)
+        context = self.context
         suite = load_suite(self.path)
-        models: list[ModelSpec | None] = [*run.model_specs()] or [None]
         for scenario in suite.scenarios:
-            plan = build_plan(run, scenario)
-            run.register_tags(scenario.tags)
-            for model in models:
+            plan = build_plan(self.config, context.registry, scenario)
+            context.register_tags(scenario.tags)
+            for model in context.models:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
                 # An explicit node id: pytest >= 9.2 parses a stored id's "[...]" suffix as
                 # parameters, so an item built from the bare name would never match its own
@@ -69,7 +94,7 @@ class SuiteFile(pytest.File):
                 item = ScenarioItem.from_parent(
                     self, name=name, nodeid=f"{self.nodeid}::{name}", plan=plan, model=model
                 )
-                reason = run.skip_reason(item)
+                reason = skip_reason(scenario, model)
                 if reason is not None:
                     # A skip mark (not pytest.skip in setup) reports the suite file's location.
                     item.skip_reason = reason
@@ -102,12 +127,14 @@ _SCALARS = (str, int, float, bool, type(None))
 _MARKS = pytest.StashKey[dict[str, pytest.MarkDecorator]]()
 
 
-def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
+def build_plan(
+    config: pytest.Config, registry: Callable[[], ScorerRegistry], scenario: Scenario
+) -> Plan:
     from pytest_llmbench.conversation import Plan
     from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
     from pytest_llmbench.families import FamilyError
 
-    built = run.config.stash.setdefault(_BUILT, {})
+    built = config.stash.setdefault(_BUILT, {})
 
     def bind(refs: tuple[ScorerRef, ...]) -> tuple[BoundScorer, ...]:
         out = []
@@ -117,7 +144,7 @@ def build_plan(run: BenchRun, scenario: Scenario) -> Plan:
             fn = built.get(key) if key is not None else None
             if fn is None:
                 try:
-                    fn = run.registry.build(ref.name, args)
+                    fn = registry().build(ref.name, args)
                 except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
                     msg = exc.args[0] if exc.args else str(exc)
                     raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
@@ -186,9 +213,9 @@ class ScenarioItem(pytest.Item):
         self.extra_keyword_matches.add(self.scenario.suite)
 
     def setup(self) -> None:
-        from pytest_llmbench.run import get_run
-
-        get_run(self.config).wait_for(self)
+        parent = self.parent
+        assert isinstance(parent, SuiteFile)
+        parent.context.wait_for(self)
 
     def runtest(self) -> None:
         assert self.result is not None
@@ -208,7 +235,8 @@ class ScenarioItem(pytest.Item):
 
         # Transcripts and error messages may quote a key (pasted in a prompt, echoed by a server).
         if isinstance(excinfo.value, ScenarioFailed) and self.result is not None:
-            return redact_env(str(describe_failure(self, self.result)))
+            model = self.model.name if self.model else "?"
+            return redact_env(describe_failure(self.scenario, model, self.result))
         if isinstance(excinfo.value, LLMBenchError):
             return redact_env(str(excinfo.value))
         return super().repr_failure(excinfo)

@@ -10,13 +10,14 @@ awaited, and may ask the run's judge model (``ctx.judge``) through the same engi
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
 from pytest_llmbench.scenario import Scenario, ScorerRef
 from pytest_llmbench.scenario_result import SampleResult
@@ -122,7 +123,9 @@ async def _score(
             ) from exc
         if not isinstance(score, Score):
             raise ScorerCrashed(f"scorer {ref.name} returned {type(score).__name__}, not Score")
-        out.append(score)
+        # The arguments it was built with, as written in the suite: results show what ran.
+        args = ref.plain_args()
+        out.append(score if args is None else dataclasses.replace(score, args=args))
     return out
 
 
@@ -140,12 +143,19 @@ async def run_sample(
     models), ``judge_call`` (default: ``call``) the judge model."""
     scenario = plan.scenario
     asker = EngineJudge(judge, judge_call or call) if judge is not None else None
-    result = SampleResult(sample=sample)
     messages: list[Message] = []
     if scenario.system is not None:
         messages.append(Message("system", scenario.system))
     messages.extend(scenario.history)
     tool_counts: dict[str, int] = {}
+    turn_scores: list[tuple[Score, ...]] = []
+    conversation_scores: list[Score] = []
+    stopped_at: int | None = None
+    error: str | None = None
+    calls = cache_hits = 0
+    usage = Usage()
+    latency = 0.0
+    cost: float | None = None
     try:
         for k, turn in enumerate(scenario.turns):
             messages.append(Message("user", turn.user, turn=k))
@@ -158,12 +168,12 @@ async def run_sample(
                     sample=sample,
                 )
                 response = await call(request)
-                result.calls += 1
-                result.cache_hits += response.cached
-                result.usage = result.usage + response.usage
-                result.latency_s += response.latency_s
+                calls += 1
+                cache_hits += response.cached
+                usage = usage + response.usage
+                latency += response.latency_s
                 if response.cost is not None:
-                    result.cost = (result.cost or 0.0) + response.cost
+                    cost = (cost or 0.0) + response.cost
                 messages.append(response.message(k))
                 # Every call gets its result, even on the last round: a conversation that goes
                 # on with unanswered calls is rejected by strict OpenAI-style servers.
@@ -181,20 +191,20 @@ async def run_sample(
                     )
                 if not response.tool_calls or round_ == scenario.max_tool_rounds:
                     break
-            turn_scores = await _score(
+            scores = await _score(
                 (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario, asker
             )
-            result.turn_scores.append(turn_scores)
+            turn_scores.append(tuple(scores))
             if scenario.stop_on_failure and k < len(scenario.turns) - 1:
                 conv = await _score(
                     plan.conversation, messages, k, "conversation", mode, scenario, asker
                 )
-                if not all(s.passed for s in [*turn_scores, *conv]):
-                    result.conversation_scores = conv
-                    result.stopped_at_turn = k
+                if not all(s.passed for s in [*scores, *conv]):
+                    conversation_scores = conv
+                    stopped_at = k
                     break
         else:
-            result.conversation_scores = await _score(
+            conversation_scores = await _score(
                 plan.conversation,
                 messages,
                 len(scenario.turns) - 1,
@@ -203,9 +213,18 @@ async def run_sample(
                 scenario,
                 asker,
             )
-    except InfrastructureError as exc:
-        result.error = str(exc)
-    except ScorerCrashed as exc:
-        result.error = str(exc)
-    result.messages = messages
-    return result
+    except (InfrastructureError, ScorerCrashed) as exc:
+        error = str(exc)
+    return SampleResult(
+        sample=sample,
+        messages=tuple(messages),
+        turn_scores=tuple(turn_scores),
+        conversation_scores=tuple(conversation_scores),
+        error=error,
+        usage=usage,
+        cost=cost,
+        latency_s=latency,
+        calls=calls,
+        cache_hits=cache_hits,
+        stopped_at_turn=stopped_at,
+    )

@@ -5,7 +5,7 @@ Added with ``pytest_addhooks`` from ``plugin.py``; each is typed and documented 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelClient
     from pytest_llmbench.collect import ScenarioItem
     from pytest_llmbench.options import Settings
+    from pytest_llmbench.results.records import ResultsDocument
     from pytest_llmbench.scenario_result import ScenarioResult
     from pytest_llmbench.scoring.registry import ScorerRegistry
 
@@ -41,7 +42,7 @@ def pytest_llmbench_scenario_done(item: ScenarioItem, result: ScenarioResult) ->
     """
 
 
-def pytest_llmbench_results_ready(config: pytest.Config, results: dict[str, Any]) -> None:
+def pytest_llmbench_results_ready(config: pytest.Config, results: ResultsDocument) -> None:
     """Called on the controller with the results document before it is written; implementations
     may add fields (keep them JSON-serialisable).
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
+from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 CACHE_MODES = ("readwrite", "read", "write", "off", "replay")
+NO_MODEL_HINT = "no model configured: pass --llm-model=provider/name (or set llm_model in ini)"
 TRANSPORTS = ("auto", "litellm")
 
 
@@ -396,6 +398,17 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
+
+    def model_specs(self) -> tuple[ModelSpec, ...]:
+        """The models under test and where to reach them: with ``--llm-serve`` every model but
+        the built-in ones goes to the managed server (its identity stands in for the address,
+        which changes with every run's port and would defeat the cache)."""
+        if self.serve is not None:
+            served = self.serve.identity
+            return tuple(
+                ModelSpec(m, None if m.startswith("llmbench/") else served) for m in self.models
+            )
+        return tuple(ModelSpec(m, self.api_base) for m in self.models)
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pytest_llmbench import envdefaults
+from pytest_llmbench.benchrun import RUN_KEY, BenchRun
 from pytest_llmbench.options import add_options, settings_from_config
-from pytest_llmbench.run import RUN_KEY, BenchRun, get_run
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if run.needs_server and config.pluginmanager.hasplugin("xdist"):
         from pytest_llmbench.serve import xdist
 
-        xdist.setup(config, run)
+        run.server = xdist.setup(config, run.server, settings.model_specs())
     if settings.suites:
         from pytest_llmbench.packaged import suite_paths
 
@@ -65,17 +65,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     from pytest_llmbench.collect import SuiteFile, is_suite_file
 
-    if is_suite_file(file_path, globs):
-        return SuiteFile.from_parent(parent, path=file_path)
+    if run is not None and is_suite_file(file_path, globs):
+        return SuiteFile.from_parent(parent, path=file_path, context=run.collect_context())
     return None
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    # Collection errors interrupt the run before any item runs (unless the user asked to go
-    # on): dispatching would only start calls to cancel them.
-    if session.testsfailed and not session.config.option.continue_on_collection_errors:
-        return
-    get_run(session.config).dispatch(session.items)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -91,7 +83,10 @@ def pytest_runtest_makereport(
         final = report.when == "call" or (report.when == "setup" and not report.passed)
         if final:
             outcome = "error" if report.when == "setup" and report.failed else report.outcome
-            report.user_properties.append((PAYLOAD_KEY, item_payload(item, outcome)))
+            payload = item_payload(
+                item.nodeid, item.scenario, item.model, item.result, outcome, item.skip_reason
+            )
+            report.user_properties.append((PAYLOAD_KEY, payload))
     return report
 
 

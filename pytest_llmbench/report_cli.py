@@ -4,7 +4,6 @@ results file (for CI artifacts and earlier runs), and optionally a self-containe
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -22,26 +21,24 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pytest_llmbench.results.reader import ResultsFileError, read_results
+
     try:
-        document = json.loads(args.results.read_text(encoding="utf-8"))
-        summary = document["summary"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"llmbench report: {args.results}: not a results file: {exc}", file=sys.stderr)
+        document = read_results(args.results)  # any schema version
+    except ResultsFileError as exc:
+        print(f"llmbench report: not a results file: {exc}", file=sys.stderr)
         return 2
+    from pytest_llmbench.comparison import describe_models
     from pytest_llmbench.families import render_aggregates
-    from pytest_llmbench.gates import describe, model_comparisons
     from pytest_llmbench.report.terminal import render_summary
 
-    run_info = document.get("run", {})
+    run_info = document["run"]
     print(f"llmbench run {run_info.get('run_id', '?')} ({run_info.get('started', '?')})")
     width = shutil.get_terminal_size((120, 24)).columns
-    sys.stdout.write(render_summary(summary, width, color=sys.stdout.isatty()))
-    lines = render_aggregates(document.get("aggregates") or {})
+    sys.stdout.write(render_summary(document["summary"], width, color=sys.stdout.isatty()))
+    lines = render_aggregates(document["aggregates"])
     models = [str(m) for m in run_info.get("models", [])]
-    if len(models) > 1:
-        for cmp in model_comparisons(document.get("results", []), models):
-            words = (f"pass only with {cmp.before}", f"pass only with {cmp.after}")
-            lines += describe(cmp, f"{cmp.after} vs {cmp.before}", 0.05, words)
+    lines += describe_models(document["scenarios"], models, 0.05)
     for line in lines:
         print(line)
     if args.html is not None:

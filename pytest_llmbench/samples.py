@@ -39,7 +39,7 @@ async def run_samples(
             return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
         samples = await asyncio.gather(*(replay(i) for i in range(len(refs))))
-        return ScenarioResult(list(samples), expect_failure=builtin == "violate")
+        return ScenarioResult(tuple(samples), expect_failure=builtin == "violate")
     call = functools.partial(engine.call, client=EchoClient()) if builtin == "echo" else engine.call
     samples = await asyncio.gather(
         *(
@@ -47,4 +47,4 @@ async def run_samples(
             for i in range(settings.repeat)
         )
     )
-    return ScenarioResult(list(samples))
+    return ScenarioResult(tuple(samples))

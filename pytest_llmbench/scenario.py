@@ -23,10 +23,23 @@ class ScorerRef:
     args: Any
     line: int
 
+    def plain_args(self) -> Any:
+        """``args`` as plain JSON data (YAML mappings keep their line numbers in a dict
+        subclass, which neither xdist's channel nor a results reader should see)."""
+        return _plain(self.args)
+
     def describe(self) -> str:
         if self.args is None:
             return self.name
         return f"{self.name}({json.dumps(self.args, ensure_ascii=False, sort_keys=True)})"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What running a scenario gave: one ``SampleResult`` per sample (conversation), grouped in
-the ``ScenarioResult`` of the scenario × model, whose ``passed`` is the scenario's verdict."""
+the ``ScenarioResult`` of the scenario × model, whose ``passed`` is the scenario's verdict (the
+one place it is computed; results files carry it as ``ScenarioVerdict``)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_llmbench.client.base import Usage
+from pytest_llmbench.results.records import Outcome, ScoreRecord
 from pytest_llmbench.scoring.api import Message, Score
 
 
-@dataclass
+@dataclass(frozen=True)
 class SampleResult:
     sample: int
-    messages: list[Message] = field(default_factory=list)
-    turn_scores: list[list[Score]] = field(default_factory=list)
-    conversation_scores: list[Score] = field(default_factory=list)
+    messages: tuple[Message, ...] = ()
+    turn_scores: tuple[tuple[Score, ...], ...] = ()
+    conversation_scores: tuple[Score, ...] = ()
     error: str | None = None
     usage: Usage = field(default_factory=Usage)
     cost: float | None = None
@@ -27,14 +29,14 @@ class SampleResult:
 
     @property
     def scores(self) -> list[Score]:
-        return [s for turn in self.turn_scores for s in turn] + self.conversation_scores
+        return [s for turn in self.turn_scores for s in turn] + list(self.conversation_scores)
 
     @property
     def passed(self) -> bool:
         return self.error is None and all(s.passed for s in self.scores)
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Outcome:
         if self.error is not None:
             return "error"
         return "passed" if self.passed else "failed"
@@ -43,18 +45,32 @@ class SampleResult:
     def cached(self) -> bool:
         return self.calls > 0 and self.cache_hits == self.calls
 
-    def scores_json(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def scores_json(self) -> list[ScoreRecord]:
+        out: list[ScoreRecord] = []
         for i, turn in enumerate(self.turn_scores):
-            out.extend({**s.to_json(), "turn": i} for s in turn)
-        out.extend({**s.to_json(), "turn": None} for s in self.conversation_scores)
+            out.extend(_score_record(s, i) for s in turn)
+        out.extend(_score_record(s, None) for s in self.conversation_scores)
         return out
 
     def transcript_json(self) -> list[dict[str, Any]]:
         return [{**m.to_openai(), "turn": m.turn} for m in self.messages]
 
 
-@dataclass
+def _score_record(score: Score, turn: int | None) -> ScoreRecord:
+    record = ScoreRecord(
+        name=score.name,
+        passed=score.passed,
+        value=score.value,
+        reason=score.reason,
+        turn=turn,
+        args=score.args,
+    )
+    if score.metadata:
+        record["metadata"] = dict(score.metadata)
+    return record
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
     """All samples of one scenario × model.
 
@@ -63,7 +79,7 @@ class ScenarioResult:
     of them failed, so one fail-reference that slips through the scorers shows up as a pass.
     """
 
-    samples: list[SampleResult]
+    samples: tuple[SampleResult, ...]
     expect_failure: bool = False
 
     @property

@@ -8,15 +8,14 @@ from typing import TYPE_CHECKING
 from pytest_llmbench.report.safe import clip, plain
 
 if TYPE_CHECKING:
-    from pytest_llmbench.collect import ScenarioItem
+    from pytest_llmbench.scenario import Scenario
     from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 
 MAX_MESSAGE = 2000
 
 
-def describe_failure(item: ScenarioItem, result: ScenarioResult) -> str:
-    s = item.scenario
-    model = item.model.name if item.model else "?"
+def describe_failure(scenario: Scenario, model: str, result: ScenarioResult) -> str:
+    s = scenario
     failing = [x for x in result.samples if not x.passed]
     first = next((line.strip().lstrip("✗ ") for x in failing for line in _scores(x)), "")
     # The first line is what pytest's short summary shows: make it the first reason.

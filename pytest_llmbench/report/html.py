@@ -14,6 +14,8 @@ import html
 import json
 from typing import Any
 
+from pytest_llmbench.results.records import ResultsDocument, SampleRow, SuiteSummary
+
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1f2328}
@@ -37,12 +39,12 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
 
-def _ci(g: dict[str, Any]) -> str:
+def _ci(g: SuiteSummary) -> str:
     ci = g.get("ci95")
     return "—" if not ci else f"{100 * ci[0]:.0f}–{100 * ci[1]:.0f}%"
 
 
-def summary_table(summary: list[dict[str, Any]]) -> str:
+def summary_table(summary: list[SuiteSummary]) -> str:
     head = (
         "suite", "model", "scenarios", "pass", "fail", "error", "skip",
         "pass rate", "95% CI", "tokens in/out", "cost",
@@ -70,7 +72,7 @@ def summary_table(summary: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def chart(summary: list[dict[str, Any]]) -> str:
+def chart(summary: list[SuiteSummary]) -> str:
     """Horizontal bars (pass rate) with whiskers (95% interval), one per suite × model."""
     groups = [g for g in summary if g.get("pass_rate") is not None]
     left, width, row, top = 280, 560, 26, 24
@@ -88,7 +90,7 @@ def chart(summary: list[dict[str, Any]]) -> str:
         )
     for i, g in enumerate(groups):
         y = top + i * row
-        rate = g["pass_rate"]
+        rate = g["pass_rate"] or 0.0  # groups have a rate
         colour = next(c for limit, c in _BAR_COLOURS if rate >= limit)
         label = f"{g['suite']} · {g['model'] or '—'}"
         label = label if len(label) <= 42 else label[:41] + "…"
@@ -98,8 +100,9 @@ def chart(summary: list[dict[str, Any]]) -> str:
             f'<rect x="{left}" y="{y + 3}" width="{width * rate:.1f}" height="{row - 8}" '
             f'fill="{colour}"/>'
         )
-        if g.get("ci95"):
-            lo, hi = (left + width * v for v in g["ci95"])
+        ci = g.get("ci95")
+        if ci:
+            lo, hi = (left + width * v for v in ci)
             mid = y + row / 2 - 1
             out.append(
                 f'<path d="M{lo:.1f} {mid - 5}v10M{lo:.1f} {mid}H{hi:.1f}M{hi:.1f} {mid - 5}v10" '
@@ -110,8 +113,8 @@ def chart(summary: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def comparison(document: dict[str, Any]) -> str:
-    from pytest_llmbench.gates import model_comparisons
+def comparison(document: ResultsDocument) -> str:
+    from pytest_llmbench.comparison import model_comparisons
 
     models = [str(m) for m in document.get("run", {}).get("models", [])]
     if len(models) < 2:
@@ -119,7 +122,7 @@ def comparison(document: dict[str, Any]) -> str:
     out = ["<h2>Paired comparison (exact McNemar)</h2><table id='paired'><thead><tr>"]
     out.append("<th>models</th><th>pairs</th><th>pass only first</th>")
     out.append("<th>pass only second</th><th>p</th></tr></thead><tbody>")
-    for cmp in model_comparisons(document.get("results", []), models):
+    for cmp in model_comparisons(document["scenarios"], models):
         out.append(
             f"<tr><td>{esc(cmp.before)} → {esc(cmp.after)}</td><td class='n'>{cmp.pairs}</td>"
             f"<td class='n'>{len(cmp.newly_failing)}</td>"
@@ -138,7 +141,7 @@ def _content(message: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def failure(row: dict[str, Any], index: int) -> str:
+def failure(row: SampleRow, index: int) -> str:
     bad = [s for s in row.get("scores", []) if not s.get("passed")]
     reason = row.get("error") or (f"{bad[0]['name']}: {bad[0]['reason']}" if bad else "")
     title = (
@@ -171,7 +174,7 @@ def _aggregate_text(aggregates: dict[str, Any]) -> str:
         return json.dumps(aggregates, indent=1, ensure_ascii=False)
 
 
-def render_html(document: dict[str, Any]) -> str:
+def render_html(document: ResultsDocument) -> str:
     run = document.get("run", {})
     summary = document.get("summary", [])
     failing = [r for r in document.get("results", []) if r.get("outcome") in ("failed", "error")]

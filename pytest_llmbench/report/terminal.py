@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from pytest_llmbench.results.records import SuiteSummary
 
-def _fmt_rate(g: dict[str, Any]) -> str:
+
+def _fmt_rate(g: SuiteSummary) -> str:
     if g["pass_rate"] is None:
         return "—"
-    lo, hi = g["ci95"]
+    lo, hi = g["ci95"] or (0.0, 0.0)
     return f"{100 * g['pass_rate']:.1f}% [{100 * lo:.0f}–{100 * hi:.0f}]"
 
 
@@ -20,7 +22,7 @@ def _fmt_s(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}s"
 
 
-def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> str:
+def render_summary(summary: list[SuiteSummary], width: int, color: bool) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -85,7 +87,7 @@ def render_summary(summary: list[dict[str, Any]], width: int, color: bool) -> st
     return buf.getvalue()
 
 
-def _comparison(summary: list[dict[str, Any]], models: list[str]) -> Any:
+def _comparison(summary: list[SuiteSummary], models: list[str]) -> Any:
     """Suites down, models across: pass rates side by side."""
     from rich import box
     from rich.table import Table
@@ -105,7 +107,7 @@ def _comparison(summary: list[dict[str, Any]], models: list[str]) -> Any:
     return table
 
 
-def write_summary(config: pytest.Config, summary: list[dict[str, Any]], notes: list[str]) -> None:
+def write_summary(config: pytest.Config, summary: list[SuiteSummary], notes: list[str]) -> None:
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if tr is None or not summary:
         return

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from pytest_llmbench.errors import CardError
+from pytest_llmbench.results.records import ResultsDocument
 
 BEGIN, END = "<!-- llmbench:scores:begin -->", "<!-- llmbench:scores:end -->"
 _STATE = re.compile(r"<!-- llmbench:state (\{.*?\}) -->")
@@ -63,7 +64,7 @@ def _state(body: str) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def merge_state(state: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+def merge_state(state: dict[str, Any], document: ResultsDocument) -> dict[str, Any]:
     run = document["run"]
     run_id, started = run["run_id"], run.get("started", "")
     scores = {(e["suite"], e["model"]): e for e in state.get("scores", [])}
@@ -170,7 +171,7 @@ def merge_meta(meta: dict[str, Any], latest_run: str, repo_id: str) -> dict[str,
     return meta
 
 
-def merge_card(existing: str | None, document: dict[str, Any], repo_id: str) -> str:
+def merge_card(existing: str | None, document: ResultsDocument, repo_id: str) -> str:
     """The new README.md: ``existing`` (None for a new repo) with this run merged in."""
     meta, body = split_card(existing or "")
     state = merge_state(_state(body), document)

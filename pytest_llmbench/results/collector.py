@@ -1,19 +1,20 @@
-"""Controller-side gathering of item payloads from test reports (works under xdist, whose
+"""Controller-side gathering of item records from test reports (works under xdist, whose
 workers ship ``report.user_properties`` to the controller)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 import pytest
 
+from pytest_llmbench.results.records import ItemPayload, SampleRow, ScenarioVerdict
 from pytest_llmbench.results.rows import PAYLOAD_KEY
 
 
 class ResultsCollector:
     def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-        self.rows: list[dict[str, Any]] = []
+        self.verdicts: list[ScenarioVerdict] = []
+        self.rows: list[SampleRow] = []
 
     def take(self, report: pytest.TestReport) -> None:
         """Move our payload out of ``user_properties`` (junitxml would otherwise print it)."""
@@ -21,8 +22,8 @@ class ResultsCollector:
         keep = []
         for entry in props:
             if isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == PAYLOAD_KEY:
-                payload: dict[str, Any] = entry[1]  # type: ignore[assignment]
-                self.items.append(payload["item"])
+                payload = cast(ItemPayload, entry[1])
+                self.verdicts.append(payload["verdict"])
                 self.rows.extend(payload["rows"])
             else:
                 keep.append(entry)

@@ -33,10 +33,9 @@ from pytest_llmbench.results.card import jsonl_path, merge_card
 from pytest_llmbench.results.jsonl import dataset_rows
 
 if TYPE_CHECKING:
-    import pytest
     from tenacity import RetryCallState
 
-    from pytest_llmbench.run import BenchRun
+    from pytest_llmbench.results.records import ResultsDocument
 
 TRANSIENT_STATUS = frozenset({408, 412, 425, 429, 500, 502, 503, 504})
 
@@ -114,7 +113,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def _attempt(
-    api: Any, repo_id: str, private: bool, document: dict[str, Any], raw: str, secrets: list[str]
+    api: Any, repo_id: str, private: bool, document: ResultsDocument, raw: str, secrets: list[str]
 ) -> UploadResult:
     from huggingface_hub import CommitOperationAdd
 
@@ -164,13 +163,17 @@ def upload_results_file(
     """Upload one results file; raise ``UploadError`` with a secret-free message."""
     from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
 
+    from pytest_llmbench.results.reader import ResultsFileError, parse_results
+
     policy = policy or POLICY
     try:
         raw = path.read_text(encoding="utf-8")
-        document = json.loads(raw)
+        # Any schema version; the file itself is uploaded as written.
+        document = parse_results(json.loads(raw), str(path))
         str(document["run"]["run_id"])  # the folder name: fail early without it
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UploadError(f"{path} is not a readable pytest-llmbench results file: {exc}") from None
+        reason = str(exc) if isinstance(exc, ResultsFileError) else f"{path}: {exc}"
+        raise UploadError(f"not a readable pytest-llmbench results file: {reason}") from None
     secrets = _secrets()
     from huggingface_hub import HfApi, get_token
 
@@ -230,24 +233,28 @@ def retry_command(path: Path, repo_id: str, endpoint: str | None, private: bool)
     return " ".join(parts)
 
 
-def upload_after_run(run: BenchRun, session: pytest.Session) -> list[str]:
-    """Upload at the end of a run; never raises (the run's outcome is not the upload's)."""
-    import pytest
-
-    s = run.settings
-    assert s.hf_repo is not None
-    path = run.results_path
-    if path is None or run.collector is None or not run.collector.rows:
-        return [f"llmbench: nothing to upload to {s.hf_repo}: no scenario ran"]
-    hint = retry_command(path, s.hf_repo, s.hf_endpoint, s.hf_private)
-    if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+def upload_after_run(
+    path: Path | None,
+    repo_id: str,
+    *,
+    endpoint: str | None,
+    private: bool,
+    ran: bool,
+    interrupted: bool,
+) -> list[str]:
+    """Upload at the end of a run (``ran``: some scenario produced rows); never raises (the
+    run's outcome is not the upload's). Returns the terminal notes."""
+    if path is None or not ran:
+        return [f"llmbench: nothing to upload to {repo_id}: no scenario ran"]
+    hint = retry_command(path, repo_id, endpoint, private)
+    if interrupted:
         return [f"llmbench: run interrupted, not uploaded; to upload it anyway: {hint}"]
     try:
-        result = upload_results_file(path, s.hf_repo, private=s.hf_private, endpoint=s.hf_endpoint)
+        result = upload_results_file(path, repo_id, private=private, endpoint=endpoint)
     except Exception as exc:  # whatever broke, the run's own report must still be printed
         reason = str(exc) if isinstance(exc, UploadError) else _message(exc, _secrets())
         return [
-            f"llmbench: upload to {s.hf_repo} FAILED: {reason}",
+            f"llmbench: upload to {repo_id} FAILED: {reason}",
             f"llmbench: the results are kept in {path}; retry with: {hint}",
         ]
     return describe_upload(result)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pytest_llmbench.results.records import ResultsDocument
 
-def dataset_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+
+def dataset_rows(document: ResultsDocument) -> list[dict[str, Any]]:
     """One flat row per scenario × model × sample. Columns keep one type in every run (nested
     scores, transcripts and metadata as JSON text), so the viewer can read all runs as one
     table whatever the suites' metadata looks like."""

@@ -1,76 +1,111 @@
-"""Rows of the results file: one per scenario × model × sample (or one for a skipped item)."""
+"""The records an item ships to the controller: its ``ScenarioVerdict`` and one ``SampleRow``
+per sample (or one row for an item that never ran)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pytest_llmbench.results.records import (
+    ItemPayload,
+    Outcome,
+    SampleRow,
+    ScenarioVerdict,
+    UsageRecord,
+)
 
 if TYPE_CHECKING:
-    from pytest_llmbench.collect import ScenarioItem
+    from pytest_llmbench.client.base import ModelSpec
+    from pytest_llmbench.scenario import Scenario
+    from pytest_llmbench.scenario_result import ScenarioResult
 
-PAYLOAD_KEY = "llmbench"  # the user_properties entry carrying an item's rows to the controller
+PAYLOAD_KEY = "llmbench"  # the user_properties entry carrying an item's records to the controller
 
 
-def item_payload(item: ScenarioItem, outcome: str) -> dict[str, Any]:
+def item_payload(
+    nodeid: str,
+    scenario: Scenario,
+    model: ModelSpec | None,
+    result: ScenarioResult | None,
+    outcome: Outcome,
+    skip_reason: str | None,
+) -> ItemPayload:
     """``outcome`` is the pytest outcome of the item: passed, failed, error or skipped."""
-    s = item.scenario
-    base = {
-        "nodeid": item.nodeid,
-        "suite": s.suite,
-        "scenario": s.id,
-        "model": item.model.name if item.model else None,
-        "file": str(s.path),
-        "line": s.line,
-        "tags": list(s.tags),
-        "metadata": dict(s.metadata),
-        "provenance": s.provenance.to_json() if s.provenance is not None else None,
-    }
-    result = item.result
-    rows: list[dict[str, Any]] = []
+    s = scenario
+    provenance = s.provenance.to_json() if s.provenance is not None else None
+    model_name = model.name if model else None
+    rows: list[SampleRow] = []
     if result is None:
         rows.append(
-            {
-                **base,
-                "sample": 0,
-                "outcome": "skipped" if outcome == "skipped" else "error",
-                "scores": [],
-                "transcript": [],
-                "usage": _usage(0, 0),
-                "cost": None,
-                "latency_s": 0.0,
-                "cached": False,
-                "calls": 0,
-                "error": None,
-                "skip_reason": item.skip_reason,
-            }
+            SampleRow(
+                nodeid=nodeid,
+                suite=s.suite,
+                scenario=s.id,
+                model=model_name,
+                file=str(s.path),
+                line=s.line,
+                provenance=provenance,
+                tags=list(s.tags),
+                metadata=dict(s.metadata),
+                sample=0,
+                outcome="skipped" if outcome == "skipped" else "error",
+                scores=[],
+                transcript=[],
+                usage=_usage(0, 0),
+                cost=None,
+                latency_s=0.0,
+                cached=False,
+                calls=0,
+                error=None,
+                skip_reason=skip_reason,
+            )
         )
     else:
         for r in result.samples:
             rows.append(
-                {
-                    **base,
-                    "sample": r.sample,
-                    "outcome": r.outcome,
-                    "scores": r.scores_json(),
-                    "transcript": r.transcript_json(),
-                    "usage": _usage(r.usage.prompt_tokens, r.usage.completion_tokens),
-                    "cost": r.cost,
-                    "latency_s": round(r.latency_s, 6),
-                    "cached": r.cached,
-                    "calls": r.calls,
-                    "error": r.error,
-                    "reference": r.reference,
-                    "stopped_at_turn": r.stopped_at_turn,
-                }
+                SampleRow(
+                    nodeid=nodeid,
+                    suite=s.suite,
+                    scenario=s.id,
+                    model=model_name,
+                    file=str(s.path),
+                    line=s.line,
+                    provenance=provenance,
+                    tags=list(s.tags),
+                    metadata=dict(s.metadata),
+                    sample=r.sample,
+                    outcome=r.outcome,
+                    scores=r.scores_json(),
+                    transcript=r.transcript_json(),
+                    usage=_usage(r.usage.prompt_tokens, r.usage.completion_tokens),
+                    cost=r.cost,
+                    latency_s=round(r.latency_s, 6),
+                    cached=r.cached,
+                    calls=r.calls,
+                    error=r.error,
+                    reference=r.reference,
+                    stopped_at_turn=r.stopped_at_turn,
+                )
             )
-    return {
-        "item": {**base, "outcome": outcome, "has_references": s.has_references},
-        "rows": rows,
-    }
+    verdict = ScenarioVerdict(
+        nodeid=nodeid,
+        suite=s.suite,
+        scenario=s.id,
+        model=model_name,
+        file=str(s.path),
+        line=s.line,
+        provenance=provenance,
+        outcome=outcome,
+        samples_passed=result.n_passed if result is not None else 0,
+        samples_total=len(result.samples) if result is not None else 0,
+        expected_failure=result.expect_failure if result is not None else False,
+        error=result.error if result is not None else None,
+        skip_reason=skip_reason,
+        has_references=s.has_references,
+    )
+    return ItemPayload(verdict=verdict, rows=rows)
 
 
-def _usage(prompt: int, completion: int) -> dict[str, int]:
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }
+def _usage(prompt: int, completion: int) -> UsageRecord:
+    return UsageRecord(
+        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+    )

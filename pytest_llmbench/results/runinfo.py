@@ -7,11 +7,11 @@ import platform
 import subprocess
 import sys
 import uuid
+from collections.abc import Sequence
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from pytest_llmbench.run import BenchRun
+from pytest_llmbench.options import Settings
+from pytest_llmbench.results.records import RunInfo
 
 
 def _version(dist: str) -> str | None:
@@ -35,11 +35,12 @@ def _iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat()
 
 
-def run_info(run: BenchRun) -> dict[str, Any]:
+def run_info(
+    settings: Settings, started: float, rootpath: str, invocation_args: Sequence[str]
+) -> RunInfo:
     import time
 
-    s = run.settings
-    started = run.started
+    s = settings
     return {
         "run_id": dt.datetime.fromtimestamp(started, tz=dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         + "-"
@@ -67,7 +68,7 @@ def run_info(run: BenchRun) -> dict[str, Any]:
             "pytest": _version("pytest"),
             "python": platform.python_version(),
         },
-        "git_revision": git_revision(str(run.config.rootpath)),
-        "command": [sys.executable.rsplit("/", 1)[-1], *run.config.invocation_params.args],
+        "git_revision": git_revision(rootpath),
+        "command": [sys.executable.rsplit("/", 1)[-1], *invocation_args],
         "platform": platform.platform(),
     }

@@ -1,4 +1,4 @@
-"""The results document as text: JSON with every secret redacted (``redact``)."""
+"""The results document (schema version 2) and its text: JSON with every secret redacted."""
 
 from __future__ import annotations
 
@@ -6,20 +6,32 @@ import json
 from typing import Any
 
 from pytest_llmbench.redact import redact_env
+from pytest_llmbench.results.records import (
+    RESULTS_SCHEMA_VERSION,
+    ResultsDocument,
+    RunInfo,
+    SampleRow,
+    ScenarioVerdict,
+    SuiteSummary,
+)
 
-RESULTS_SCHEMA_VERSION = 1
 
-
-def dumps(document: dict[str, Any]) -> str:
+def dumps(document: ResultsDocument | dict[str, Any]) -> str:
     return redact_env(json.dumps(document, ensure_ascii=False, indent=1), json_text=True)
 
 
 def build_document(
-    run_info: dict[str, Any], rows: list[dict[str, Any]], summary: list[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "schema_version": RESULTS_SCHEMA_VERSION,
-        "run": run_info,
-        "summary": summary,
-        "results": rows,
-    }
+    run_info: RunInfo,
+    verdicts: list[ScenarioVerdict],
+    rows: list[SampleRow],
+    summary: list[SuiteSummary],
+    aggregates: dict[str, dict[str, Any]],
+) -> ResultsDocument:
+    return ResultsDocument(
+        schema_version=RESULTS_SCHEMA_VERSION,
+        run=run_info,
+        summary=summary,
+        scenarios=verdicts,
+        results=rows,
+        aggregates=aggregates,
+    )

@@ -2,8 +2,9 @@
 
 A scorer is a *factory* registered under a name: YAML arguments go to the factory once, at
 collection (so bad arguments are collection errors naming the file and line), and the factory
-returns a small synchronous function ``(ScorerContext) -> Score``.  Following inspect_ai, the
-decorator records the name and arguments so results show exactly what ran.
+returns a small synchronous function ``(ScorerContext) -> Score``.  Following inspect_ai, each
+``Score`` records the scorer's name (set by the decorator) and its arguments (set by the
+conversation runner from the suite), so results show exactly what ran.
 """
 
 from __future__ import annotations
@@ -69,13 +70,19 @@ class Message:
 
 @dataclass(frozen=True)
 class Score:
-    """One scorer's verdict: passed or not, an optional number, and a reason a human can read."""
+    """One scorer's verdict: passed or not, an optional number, and a reason a human can read.
+
+    ``name`` and ``args`` say which scorer judged, with which arguments: the decorator sets the
+    name, the conversation runner the arguments as written in the suite (``None``: none), so
+    results show exactly what ran. A scorer sets neither.
+    """
 
     passed: bool
     reason: str = ""
     value: float | None = None
     name: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    args: Any = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -84,6 +91,8 @@ class Score:
             "value": self.value,
             "reason": self.reason,
         }
+        if self.args is not None:
+            out["args"] = self.args
         if self.metadata:
             out["metadata"] = dict(self.metadata)
         return out

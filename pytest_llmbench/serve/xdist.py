@@ -9,45 +9,48 @@ pytest rejects an implementation of a hook nobody declared.
 from __future__ import annotations
 
 import urllib.error
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
+from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.errors import ServeError
 from pytest_llmbench.serve.process import NO_PROXY, ManagedServer, log_tail
 from pytest_llmbench.serve.spec import ServeSpec
 
-if TYPE_CHECKING:
-    from pytest_llmbench.run import BenchRun
-
 WORKERINPUT_KEY = "llmbench_serve"
 
 
-def setup(config: pytest.Config, run: BenchRun) -> None:
-    """Controller: register the hook that starts the server for the workers. Worker: use the
-    controller's server when it handed one over."""
-    if run.server is None:
-        return
+def setup(
+    config: pytest.Config, server: ManagedServer | None, models: Sequence[ModelSpec]
+) -> ManagedServer | None:
+    """The server this process should use. Controller: register the hook that starts
+    ``server`` for the workers. Worker: the controller's server when it handed one over."""
+    if server is None:
+        return None
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None:
-        config.pluginmanager.register(ControllerServe(run), "llmbench-xdist-serve")
-        return
+        config.pluginmanager.register(ControllerServe(server, models), "llmbench-xdist-serve")
+        return server
     handed = workerinput.get(WORKERINPUT_KEY)
-    if handed is not None:  # absent for remote workers: those start their own server
-        run.server = SharedServer(run.server.spec, **handed)
+    if handed is None:  # absent for remote workers: those start their own server
+        return server
+    return SharedServer(server.spec, **handed)
 
 
 class ControllerServe:
-    def __init__(self, run: BenchRun) -> None:
-        self.run = run
+    def __init__(self, server: ManagedServer, models: Sequence[ModelSpec]) -> None:
+        self.server = server
+        self.models = tuple(models)
 
     def pytest_configure_node(self, node: Any) -> None:
-        server = self.run.server
-        if server is None or not node.gateway.spec.popen:
+        server = self.server
+        if not node.gateway.spec.popen:
             return  # a worker on another host cannot reach our 127.0.0.1
         served = server.spec.identity
-        if not any(spec.api_base == served for spec in self.run.model_specs()):
+        if not any(spec.api_base == served for spec in self.models):
             return  # only built-in models: nothing to serve
         try:
             server.ensure_started()  # once; later nodes get the same server (or error)

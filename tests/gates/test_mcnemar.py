@@ -1,16 +1,17 @@
-"""The exact McNemar test and the scenario pairing behind baseline and model comparisons."""
+"""The exact McNemar test and the scenario pairing behind baseline and model comparisons; the
+verdicts of a version 1 results file, rebuilt from its rows."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
-from pytest_llmbench.gates import (
-    baseline_comparisons,
-    compare,
-    mcnemar_exact,
-    scenario_outcomes,
-    threshold_failures,
-)
+from pytest_llmbench.comparison import baseline_comparisons, compare, judged
+from pytest_llmbench.gates import exit_status, threshold_failures
+from pytest_llmbench.results.reader import verdicts_from_rows
+from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.stats import mcnemar_exact
 
 
 @pytest.mark.parametrize(
@@ -40,17 +41,20 @@ def test_agrees_with_scipy_binomtest() -> None:
                 assert mcnemar_exact(b, c) == pytest.approx(expected, rel=1e-9)
 
 
-def row(scenario: str, outcome: str, model: str = "m/a", sample: int = 0) -> dict[str, object]:
-    return {
-        "suite": "s",
-        "scenario": scenario,
-        "model": model,
-        "sample": sample,
-        "outcome": outcome,
-    }
+def row(scenario: str, outcome: str, model: str = "m/a", sample: int = 0) -> SampleRow:
+    return cast(
+        SampleRow,
+        {"suite": "s", "scenario": scenario, "model": model, "sample": sample, "outcome": outcome},
+    )
 
 
-def test_scenario_outcomes_need_every_sample_and_skip_errors() -> None:
+def verdict(scenario: str, outcome: str, model: str = "m/a") -> ScenarioVerdict:
+    return cast(
+        ScenarioVerdict, {"suite": "s", "scenario": scenario, "model": model, "outcome": outcome}
+    )
+
+
+def test_version_1_verdicts_need_every_sample_and_skip_errors() -> None:
     rows = [
         row("a", "passed"),
         row("a", "passed", sample=1),
@@ -61,9 +65,25 @@ def test_scenario_outcomes_need_every_sample_and_skip_errors() -> None:
         row("v", "failed", "llmbench/violate"),
         row("v", "passed", "llmbench/violate", 1),  # one slipped fail reference: a pass
     ]
-    out = scenario_outcomes(rows)
+    verdicts = verdicts_from_rows(rows)
+    assert [(v["scenario"], v["outcome"]) for v in verdicts] == [
+        ("a", "passed"),
+        ("b", "failed"),
+        ("c", "error"),
+        ("d", "skipped"),
+        ("v", "passed"),
+    ]
+    assert [v["expected_failure"] for v in verdicts] == [False] * 4 + [True]
+    assert [(v["samples_passed"], v["samples_total"]) for v in verdicts][:2] == [(2, 2), (1, 2)]
+    out = judged(verdicts)
     assert out["m/a"] == {("s", "a"): True, ("s", "b"): False}
     assert out["llmbench/violate"] == {("s", "v"): True}
+
+
+def test_judged_reads_the_verdicts_and_leaves_out_errors_and_skips() -> None:
+    out = judged([verdict("a", "passed"), verdict("b", "failed"), verdict("c", "error")])
+    assert out == {"m/a": {("s", "a"): True, ("s", "b"): False}}
+    assert judged([verdict("d", "skipped"), {**verdict("x", "passed"), "model": None}]) == {}
 
 
 def test_compare_counts_flips_on_common_scenarios_only() -> None:
@@ -76,22 +96,25 @@ def test_compare_counts_flips_on_common_scenarios_only() -> None:
 
 
 def test_baseline_pairs_same_model_or_the_single_baseline_model() -> None:
-    base = {"results": [row(str(i), "passed", "old/m") for i in range(10)]}
-    now = [row(str(i), "failed", "new/m") for i in range(10)]
+    base = [verdict(str(i), "passed", "old/m") for i in range(10)]
+    now = [verdict(str(i), "failed", "new/m") for i in range(10)]
     (cmp,), notes = baseline_comparisons(base, now, ["new/m"])
     assert (cmp.before, cmp.after, len(cmp.newly_failing)) == ("old/m", "new/m", 10)
     assert cmp.significant_drop(0.05) and not cmp.significant_drop(0.001)
-    two = {"results": [*base["results"], row("0", "passed", "other/m")]}
+    two = [*base, verdict("0", "passed", "other/m")]
     cmps, notes = baseline_comparisons(two, now, ["new/m"])
     assert cmps == [] and "baseline has no results for new/m" in notes[0]
 
 
 def test_threshold_failures_overall_per_model_and_per_suite() -> None:
-    summary = [
-        {"suite": "a", "model": "m", "passed": 3, "failed": 1, "pass_rate": 0.75},
-        {"suite": "b", "model": "m", "passed": 1, "failed": 1, "pass_rate": 0.5},
-        {"suite": "a", "model": "n", "passed": 0, "failed": 0, "pass_rate": None},
-    ]
+    summary = cast(
+        list[SuiteSummary],
+        [
+            {"suite": "a", "model": "m", "passed": 3, "failed": 1, "pass_rate": 0.75},
+            {"suite": "b", "model": "m", "passed": 1, "failed": 1, "pass_rate": 0.5},
+            {"suite": "a", "model": "n", "passed": 0, "failed": 0, "pass_rate": None},
+        ],
+    )
     # m: 4 of 6 passed, exactly at the gate: passes; n judged nothing: fails.
     assert threshold_failures(summary, 4 / 6, {}) == [
         "n: no scenario was judged (--llm-fail-under=0.666667)"
@@ -99,3 +122,23 @@ def test_threshold_failures_overall_per_model_and_per_suite() -> None:
     assert threshold_failures(summary, None, {"a": 0.75}) == ["n: suite a: no scenario was judged"]
     (msg,) = threshold_failures(summary, None, {"b": 0.6})
     assert msg == "m: suite b: pass rate 50.0% (1/2) is below its gate 0.6"
+
+
+@pytest.mark.parametrize(
+    ("status", "failures", "tests_failed", "stopped", "expected"),
+    [
+        (0, ["below"], 0, False, 1),  # a gate failed: non-zero even if every test passed
+        (1, [], 3, False, 0),  # only scenario failures, gates passed: forgiven
+        (1, [], 4, False, 1),  # a failing ordinary test is not forgiven
+        (1, [], 3, True, 1),  # nor a run stopped early
+        (2, [], 0, False, 2),  # an interrupted run keeps its status
+    ],
+)
+def test_exit_status(
+    status: int, failures: list[str], tests_failed: int, stopped: bool, expected: int
+) -> None:
+    new, notes = exit_status(
+        status, failures, tests_failed=tests_failed, scenario_failures=3, stopped_early=stopped
+    )
+    assert new == expected
+    assert notes

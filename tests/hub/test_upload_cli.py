@@ -11,6 +11,7 @@ import pytest
 from huggingface_hub import HfApi
 
 from pytest_llmbench.cli import main
+from tests.conftest import REPO as REPO_ROOT
 from tests.servers.hub_server import FakeHubServer
 
 REPO = "org/earlier"
@@ -187,3 +188,15 @@ def test_a_429_with_an_http_date_waits_until_that_date(hub: FakeHubServer, tmp_p
     result = upload_results_file(path, REPO, policy=policy)
     assert result.commit_url is not None
     assert sleeps == [8.0]
+
+
+def test_llmbench_upload_sends_a_version_1_file_as_written(
+    hub: FakeHubServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = REPO_ROOT / "tests" / "data" / "results-v1" / "results-v1.json"
+    assert main(["upload", str(path), "--repo", "org/old-runs"]) == 0
+    assert "uploaded run 20261202T201418Z-f12f8b12" in capsys.readouterr().out
+    files = hub.files("org/old-runs")
+    assert files["runs/20261202T201418Z-f12f8b12/results.json"] == path.read_bytes()
+    card = files["README.md"].decode()
+    assert "| demo | llmbench/reference | 100.0%" in card

@@ -424,7 +424,7 @@ def test_infrastructure_error_keeps_partial_transcript(error: InfrastructureErro
         ("user", "two"),
     ]
     assert len(result.turn_scores) == 1
-    assert result.conversation_scores == []
+    assert result.conversation_scores == ()
 
 
 def test_other_exceptions_from_call_propagate() -> None:
@@ -525,12 +525,9 @@ def test_cost_stays_none_without_costs_and_all_cached() -> None:
 
 
 def sample(i: int, outcome: str) -> SampleResult:
-    s = SampleResult(sample=i)
     if outcome == "error":
-        s.error = "boom"
-    else:
-        s.turn_scores = [[Score(outcome == "passed", name="x")]]
-    return s
+        return SampleResult(sample=i, error="boom")
+    return SampleResult(sample=i, turn_scores=((Score(outcome == "passed", name="x"),),))
 
 
 @pytest.mark.parametrize(
@@ -550,7 +547,7 @@ def sample(i: int, outcome: str) -> SampleResult:
     ],
 )
 def test_scenario_result_passed(outcomes: list[str], expect_failure: bool, passed: bool) -> None:
-    result = ScenarioResult([sample(i, o) for i, o in enumerate(outcomes)], expect_failure)
+    result = ScenarioResult(tuple(sample(i, o) for i, o in enumerate(outcomes)), expect_failure)
     assert result.passed is passed
     assert result.n_passed == outcomes.count("passed")
     assert result.error == ("boom" if "error" in outcomes else None)

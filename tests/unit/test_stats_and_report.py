@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.report import failure
 from pytest_llmbench.report.failure import describe_failure
 from pytest_llmbench.report.safe import clip, plain
-from pytest_llmbench.results.stats import pass_at_k, percentile, summarize, wilson
+from pytest_llmbench.results.summary import summarize
 from pytest_llmbench.results.writer import dumps
 from pytest_llmbench.scenario import Scenario, Turn
 from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
 from pytest_llmbench.scoring.api import Message, Score, ToolCall
+from pytest_llmbench.stats import pass_at_k, percentile, wilson
 
 # --------------------------------------------------------------------------- wilson
 
@@ -246,7 +245,7 @@ ANSI = "\x1b[31m"
 def failing_sample(n: int, stopped: int | None = None) -> SampleResult:
     return SampleResult(
         sample=n,
-        messages=[
+        messages=(
             Message("system", f"{ANSI}system"),
             Message("user", f"hi {ANSI}there", turn=0),
             Message(
@@ -257,29 +256,27 @@ def failing_sample(n: int, stopped: int | None = None) -> SampleResult:
             ),
             Message("tool", f"result {ANSI}", tool_call_id="c1", name=f"look{ANSI}up", turn=0),
             Message("assistant", f"line one\n{ANSI}line two\x9b", turn=0),
-        ],
-        turn_scores=[[Score(False, f"expected {ANSI}Paris", name="contains"), Score(True)]],
-        conversation_scores=[Score(False, f"said \x1b[2J{ANSI}", name="not_contains")],
+        ),
+        turn_scores=((Score(False, f"expected {ANSI}Paris", name="contains"), Score(True)),),
+        conversation_scores=(Score(False, f"said \x1b[2J{ANSI}", name="not_contains"),),
         stopped_at_turn=stopped,
         reference="fail[0]",
     )
 
 
-def fake_item() -> Any:
-    scenario = Scenario(
-        id="capital",
-        suite="demo",
-        path=Path("suites/demo.llmbench.yaml"),
-        line=12,
-        turns=(Turn("hi"),),
-    )
-    return cast(Any, SimpleNamespace(scenario=scenario, model=ModelSpec("openai/gpt-x")))
+SCENARIO = Scenario(
+    id="capital",
+    suite="demo",
+    path=Path("suites/demo.llmbench.yaml"),
+    line=12,
+    turns=(Turn("hi"),),
+)
 
 
 def test_describe_failure_never_prints_raw_control_codes() -> None:
-    passing = SampleResult(sample=1, messages=[Message("assistant", "fine\x1b[0m")])
-    result = ScenarioResult([failing_sample(0, stopped=0), passing])
-    text = describe_failure(fake_item(), result)
+    passing = SampleResult(sample=1, messages=(Message("assistant", "fine\x1b[0m"),))
+    result = ScenarioResult((failing_sample(0, stopped=0), passing))
+    text = describe_failure(SCENARIO, "openai/gpt-x", result)
 
     assert "\x1b" not in text
     assert "\x9b" not in text
@@ -303,9 +300,12 @@ def test_describe_failure_never_prints_raw_control_codes() -> None:
 
 def test_describe_failure_for_violate_and_long_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(failure, "MAX_MESSAGE", 20)
-    sample = SampleResult(sample=0, messages=[Message("assistant", "x" * 100)])
-    sample.turn_scores = [[Score(False, "nope", name="exact")]]
-    text = describe_failure(fake_item(), ScenarioResult([sample], expect_failure=True))
+    sample = SampleResult(
+        sample=0,
+        messages=(Message("assistant", "x" * 100),),
+        turn_scores=((Score(False, "nope", name="exact"),),),
+    )
+    text = describe_failure(SCENARIO, "openai/gpt-x", ScenarioResult((sample,), True))
     assert "llmbench/violate" in text
     assert "    [assistant] " + "x" * 19 + "…" in text.splitlines()
     assert "samples passed" not in text  # a single sample needs no tally

@@ -1,0 +1,147 @@
+"""``BenchRun``: one pytest run's LLM wiring, kept in ``config.stash`` (as pytest-benchmark keeps
+its session) and registered as a plugin. It owns the run's parts (settings, scorer registry,
+dispatcher, results collector, managed server) and its hook implementations only delegate:
+collection to ``collect``, calls to ``dispatch``, the end of the run to ``session_end``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_llmbench.options import Settings
+
+if TYPE_CHECKING:
+    from pytest_llmbench.collect import CollectContext, ScenarioItem
+    from pytest_llmbench.dispatch import Dispatcher
+    from pytest_llmbench.results.collector import ResultsCollector
+    from pytest_llmbench.scoring.registry import ScorerRegistry
+    from pytest_llmbench.serve.process import ManagedServer
+    from pytest_llmbench.session_end import SessionReport
+
+RUN_KEY = pytest.StashKey["BenchRun"]()
+
+
+def get_run(config: pytest.Config) -> BenchRun:
+    return config.stash[RUN_KEY]
+
+
+class BenchRun:
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.started = time.time()
+        self.is_worker = hasattr(config, "workerinput")
+        self._registry: ScorerRegistry | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._context: CollectContext | None = None
+        self._known_tags: set[str] = set()
+        self.collector: ResultsCollector | None = None
+        self.report: SessionReport | None = None
+        self.session: pytest.Session | None = None
+        self.server: ManagedServer | None = None
+        if settings.serve is not None:
+            from pytest_llmbench.serve.process import ManagedServer
+
+            log_dir = settings.cache_dir / "serve"
+            self.server = ManagedServer(settings.serve, settings.serve_timeout, log_dir)
+        config.addinivalue_line("markers", "llm_fail_under(rate): pass-rate gate of the suite")
+        if not self.is_worker:
+            from pytest_llmbench.results.collector import ResultsCollector
+
+            self.collector = ResultsCollector()
+
+    @property
+    def needs_server(self) -> bool:
+        """A managed server is started only if the model may be called: replay never calls it."""
+        return self.server is not None and self.settings.cache_mode != "replay"
+
+    # -- the parts, built on first use ------------------------------------------------------
+    def registry(self) -> ScorerRegistry:
+        if self._registry is None:
+            from pytest_llmbench.scoring.registry import ScorerRegistry
+
+            self._registry = ScorerRegistry()
+            self.config.hook.pytest_llmbench_add_scorers(registry=self._registry)
+        return self._registry
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self._dispatcher is None:  # after pytest_configure: xdist may have swapped the server
+            from pytest_llmbench.dispatch import Dispatcher
+
+            self._dispatcher = Dispatcher(self.config, self.settings, self.server)
+        return self._dispatcher
+
+    def collect_context(self) -> CollectContext:
+        if self._context is None:
+            from pytest_llmbench.collect import CollectContext
+
+            self._context = CollectContext(
+                models=self.settings.model_specs() or (None,),
+                registry=self.registry,
+                register_tags=self._register_tags,
+                wait_for=self._wait_for,
+            )
+        return self._context
+
+    def _register_tags(self, tags: tuple[str, ...]) -> None:
+        # Tags become markers (so -m works); registering them keeps --strict-markers happy.
+        for tag in tags:
+            if tag not in self._known_tags:
+                self._known_tags.add(tag)
+                self.config.addinivalue_line("markers", f"{tag}: llmbench scenario tag")
+
+    def _wait_for(self, item: ScenarioItem) -> None:
+        self.dispatcher.wait_for(item)
+
+    def close(self) -> list[str]:
+        return self._dispatcher.close() if self._dispatcher is not None else []
+
+    # -- hooks of the run (registered as a plugin by plugin.py) -----------------------------
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # Collection errors interrupt the run before any item runs (unless the user asked to go
+        # on): dispatching would only start calls to cancel them.
+        if session.testsfailed and not session.config.option.continue_on_collection_errors:
+            return
+        self.dispatcher.dispatch(session.items)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # tryfirst: the payload leaves user_properties before junitxml sees it. On the xdist
+        # controller this also receives the workers' reports.
+        if self.collector is not None:
+            self.collector.take(report)
+
+    def pytest_runtest_logfinish(self) -> None:
+        session = self.session
+        if session is not None and (session.shouldfail or session.shouldstop):
+            self._cancel()  # -x / --maxfail: stop paying for calls nobody will wait for
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self._cancel()
+
+    def _cancel(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        notes = self.close()
+        if self.collector is None:
+            return
+        from pytest_llmbench.session_end import finish_session
+
+        c = self.collector
+        self.report = finish_session(session, self.settings, self.started, c.verdicts, c.rows)
+        self.report.notes[:0] = notes
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.report is not None:
+            from pytest_llmbench.session_end import write_terminal_summary
+
+            write_terminal_summary(self.config, self.settings, self.report)

@@ -1,0 +1,151 @@
+"""Sending the run's scenarios to the models: the engine (built on first use), every selected
+scenario submitted right after collection, each item waiting for its own result.
+
+Reads the settings, the pytest hooks that may supply a client or observe a result, the
+managed server (if any) and, while an item waits, the terminal for the progress bar.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_llmbench.errors import ServeError
+from pytest_llmbench.options import Settings
+
+if TYPE_CHECKING:
+    from pytest_llmbench.collect import ScenarioItem
+    from pytest_llmbench.engine import Engine
+    from pytest_llmbench.scenario_result import ScenarioResult
+    from pytest_llmbench.serve.process import ManagedServer
+
+
+class Dispatcher:
+    def __init__(
+        self, config: pytest.Config, settings: Settings, server: ManagedServer | None
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self.server = server
+        self.is_worker = hasattr(config, "workerinput")
+        self._engine: Engine | None = None
+
+    @property
+    def needs_server(self) -> bool:
+        """A managed server is started only if the model may be called: replay never calls it."""
+        return self.server is not None and self.settings.cache_mode != "replay"
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from pytest_llmbench.cache import ResponseCache
+            from pytest_llmbench.engine import Engine
+            from pytest_llmbench.retry import RetryPolicy
+
+            s = self.settings
+            client = self.config.hook.pytest_llmbench_make_client(settings=s)
+            if client is None:
+                from pytest_llmbench.client.router import RoutingClient
+
+                client = RoutingClient(s.transport)
+            server = self.server if self.needs_server else None
+            if server is not None:
+                from pytest_llmbench.serve.client import ServedClient
+
+                server.ensure_started()  # raises ServeError: the items become errors
+                client = ServedClient(client, server)
+            self._engine = Engine(
+                client,
+                ResponseCache(s.cache_dir, s.cache_mode),
+                concurrency=s.concurrency,
+                rpm=s.rpm,
+                timeout=s.timeout,
+                retry=RetryPolicy(retries=s.retries),
+            )
+        return self._engine
+
+    def dispatch(self, items: Sequence[pytest.Item]) -> None:
+        """Submit every selected scenario at once (controller or single process only: an xdist
+        worker cannot know which items it will be given, so it submits each on arrival)."""
+        from pytest_llmbench.collect import ScenarioItem
+
+        todo = [i for i in items if isinstance(i, ScenarioItem) and i.skip_reason is None]
+        if not todo or self.is_worker or self.config.option.collectonly:
+            return
+        try:
+            _ = self.engine  # starts the managed server, if any, before any call
+        except ServeError:
+            return  # each item's setup raises it again: errors, not failures
+        for item in todo:
+            self._submit(item)
+
+    def _submit(self, item: ScenarioItem) -> concurrent.futures.Future[ScenarioResult]:
+        from pytest_llmbench.samples import run_samples
+
+        if item.future is None:
+            assert item.model is not None
+            engine, plan, model, settings = self.engine, item.plan, item.model, self.settings
+            item.future = engine.submit(lambda: run_samples(engine, plan, model, settings))
+        return item.future
+
+    def wait_for(self, item: ScenarioItem) -> None:
+        """The item's setup: its result, or a pytest error for an infrastructure failure."""
+        error: str | None = None
+        try:
+            future = self._submit(item)
+        except ServeError as exc:  # the managed server did not start: an error, not a failure
+            error = str(exc)
+        if error is not None:
+            pytest.fail(f"infrastructure error: {error}", pytrace=False)
+        from pytest_llmbench.report.progress import wait_with_progress
+
+        pm = self.config.pluginmanager
+        terminal = None if self.is_worker else pm.get_plugin("terminalreporter")
+        result = wait_with_progress(
+            future,
+            self.progress_counts,
+            mode=self.settings.progress,
+            terminal=terminal,
+            capture=pm.get_plugin("capturemanager"),
+        )
+        item.result = result
+        self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
+        if result.error is not None:
+            from pytest_llmbench.redact import redact_env
+
+            pytest.fail(redact_env(f"infrastructure error: {result.error}"), pytrace=False)
+
+    def progress_counts(self) -> tuple[int, int]:
+        e = self._engine
+        return (e.finished, e.submitted) if e is not None else (0, 0)
+
+    def cancel(self) -> None:
+        if self._engine is not None:
+            self._engine.cancel_all()
+
+    def close(self) -> list[str]:
+        """Stop the engine and the managed server; notes for the terminal summary."""
+        notes: list[str] = []
+        if self._engine is not None:
+            self._engine.close()
+            notes = rate_limit_notes(self._engine)
+            self._engine = None
+        if self.server is not None:
+            self.server.stop()
+        return notes
+
+
+def rate_limit_notes(engine: Engine) -> list[str]:
+    """Say when a backend pushed back: the run was slower than --llm-concurrency allowed."""
+    notes = []
+    for (model, _base), window in engine.windows.items():
+        if window.rate_limited_count:
+            notes.append(
+                f"llmbench: {model} was rate limited {window.rate_limited_count} time(s); "
+                f"calls in flight were narrowed to {window.lowest} "
+                f"(of {window.maximum}) and widened again as calls succeeded"
+            )
+    return notes

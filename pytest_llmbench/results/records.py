@@ -1,0 +1,141 @@
+"""The records of a results file, typed: what the run gathers, what the file holds, what gates
+and reports read. TypedDicts, because each is JSON as written (and what xdist ships from its
+workers in ``report.user_properties``); nothing else crosses modules as a bare dict.
+
+Schema version 2 added ``scenarios`` (one ``ScenarioVerdict`` per scenario × model) and each
+score's ``args``; ``results/reader.py`` reads version 1 files into this shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+RESULTS_SCHEMA_VERSION = 2
+
+Outcome = Literal["passed", "failed", "error", "skipped"]
+
+
+class UsageRecord(TypedDict):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class _ScoreRecordBase(TypedDict):
+    name: str
+    passed: bool
+    value: float | None
+    reason: str
+    turn: int | None  # None: a conversation-level scorer
+    args: Any  # the scorer's arguments as written in the suite (None: none)
+
+
+class ScoreRecord(_ScoreRecordBase, total=False):
+    metadata: dict[str, Any]
+
+
+class _Where(TypedDict):
+    """Which scenario × model a record is about (the same keys in rows and verdicts)."""
+
+    nodeid: str
+    suite: str
+    scenario: str
+    model: str | None
+    file: str
+    line: int
+    provenance: dict[str, Any] | None  # provenance.Provenance.to_json() of the suite
+
+
+class _SampleRowBase(_Where):
+    tags: list[str]
+    metadata: dict[str, Any]
+    sample: int
+    outcome: Outcome
+    scores: list[ScoreRecord]
+    transcript: list[dict[str, Any]]  # OpenAI-style messages with their "turn"
+    usage: UsageRecord
+    cost: float | None
+    latency_s: float
+    cached: bool
+    calls: int
+    error: str | None
+
+
+class SampleRow(_SampleRowBase, total=False):
+    """One row per scenario × model × sample (one row for an item that never ran)."""
+
+    skip_reason: str | None  # only on the row of an item that never ran
+    reference: str | None  # "pass[i]" / "fail[i]" when a built-in model replayed it
+    stopped_at_turn: int | None
+
+
+class ScenarioVerdict(_Where):
+    """The verdict of one scenario × model, as pytest reported it."""
+
+    outcome: Outcome
+    samples_passed: int
+    samples_total: int
+    # llmbench/violate: the fail references were replayed, and the scenario passes when one of
+    # them slipped through its scorers (it fails when every one failed, as it must).
+    expected_failure: bool
+    error: str | None  # why it is an error (or None)
+    skip_reason: str | None
+    has_references: bool
+
+
+class _SuiteSummaryBase(TypedDict):
+    suite: str
+    model: str | None
+    scenarios: int
+    passed: int
+    failed: int
+    errors: int
+    skipped: int
+    no_references: int
+    pass_rate: float | None
+    ci95: list[float] | None  # Wilson 95% interval of pass_rate
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float | None
+    calls: int
+    cached_samples: int
+    latency_p50_s: float | None
+    latency_p95_s: float | None
+
+
+class SuiteSummary(_SuiteSummaryBase, total=False):
+    """Per suite × model; the sample statistics only with several samples per scenario."""
+
+    samples_per_scenario: int
+    sample_pass_rate: float
+    pass_at_k: dict[str, float]
+
+
+class RunInfo(TypedDict):
+    run_id: str
+    started: str
+    finished: str
+    duration_s: float
+    models: list[str]
+    api_base: str | None
+    params: dict[str, Any]
+    versions: dict[str, str | None]
+    git_revision: str | None
+    command: list[str]
+    platform: str
+
+
+class ResultsDocument(TypedDict):
+    schema_version: int
+    run: RunInfo
+    summary: list[SuiteSummary]
+    scenarios: list[ScenarioVerdict]
+    results: list[SampleRow]
+    aggregates: dict[str, dict[str, Any]]  # one object per benchmark family
+
+
+class ItemPayload(TypedDict):
+    """What an item ships to the controller in ``report.user_properties``."""
+
+    verdict: ScenarioVerdict
+    rows: list[SampleRow]

@@ -1,0 +1,148 @@
+"""The end of a run, on the controller: summary, benchmark aggregates, results file, Hub
+upload, gates (which may change the exit status) and the notes of the terminal summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from pytest_llmbench.options import NO_MODEL_HINT, Settings
+from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+
+
+@dataclass
+class SessionReport:
+    """What the terminal summary shows."""
+
+    summary: list[SuiteSummary] = field(default_factory=list)
+    aggregates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results_path: Path | None = None
+    notes: list[str] = field(default_factory=list)  # upload, gates, rate limits
+
+
+def finish_session(
+    session: pytest.Session,
+    settings: Settings,
+    started: float,
+    verdicts: list[ScenarioVerdict],
+    rows: list[SampleRow],
+) -> SessionReport:
+    """Everything after the last item; may set ``session.exitstatus`` (the gates)."""
+    from pytest_llmbench.families import aggregates
+    from pytest_llmbench.results.summary import summarize
+
+    report = SessionReport(summarize(verdicts, rows))
+    # The families read rows as the plain JSON of a results file (they also read saved ones).
+    report.aggregates = aggregates(cast(list[dict[str, Any]], rows))
+    s = settings
+    # An upload sends the results file, so it needs one even without --llm-results.
+    if s.results is not None or s.hf_repo is not None:
+        report.results_path = _write_results(session.config, s, started, verdicts, rows, report)
+    if s.hf_repo is not None:
+        from pytest_llmbench.results.hub import upload_after_run
+
+        report.notes += upload_after_run(
+            report.results_path,
+            s.hf_repo,
+            endpoint=s.hf_endpoint,
+            private=s.hf_private,
+            ran=bool(rows),
+            interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
+        )
+    if verdicts and s.models:
+        report.notes += _apply_gates(session, s, report.summary, verdicts)
+    return report
+
+
+def _write_results(
+    config: pytest.Config,
+    settings: Settings,
+    started: float,
+    verdicts: list[ScenarioVerdict],
+    rows: list[SampleRow],
+    report: SessionReport,
+) -> Path:
+    from pytest_llmbench.atomicfile import write_atomic
+    from pytest_llmbench.results.runinfo import run_info
+    from pytest_llmbench.results.writer import build_document, dumps
+
+    info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
+    document = build_document(info, verdicts, rows, report.summary, report.aggregates)
+    config.hook.pytest_llmbench_results_ready(config=config, results=document)
+    path = settings.results
+    if path is None:  # kept (not a temp file) so a failed upload can be retried from it
+        path = settings.cache_dir / "runs" / f"{document['run']['run_id']}.json"
+    write_atomic(path, dumps(document))
+    return path
+
+
+def _marked_thresholds(session: pytest.Session) -> dict[str, float]:
+    """The strictest ``llm_fail_under(rate)`` marker per suite, read from the collected items
+    (under xdist, whose controller collects nothing, there are none: only the ini key applies)."""
+    from pytest_llmbench.collect import ScenarioItem
+
+    marked: dict[str, float] = {}
+    for item in getattr(session, "items", []):
+        mark = item.get_closest_marker("llm_fail_under")
+        if isinstance(item, ScenarioItem) and mark is not None and mark.args:
+            suite = item.scenario.suite
+            marked[suite] = max(marked.get(suite, 0.0), float(mark.args[0]))
+    return marked
+
+
+def _apply_gates(
+    session: pytest.Session,
+    settings: Settings,
+    summary: list[SuiteSummary],
+    verdicts: list[ScenarioVerdict],
+) -> list[str]:
+    """pytest returns ``session.exitstatus`` as read *after* the sessionfinish hooks, so
+    assigning it here decides the process exit code (checked with pytester in tests/gates)."""
+    from pytest_llmbench import gates
+
+    per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
+    result = gates.evaluate(settings, summary, verdicts, per_suite)
+    if not result.configured:
+        return result.notes  # no gate: pytest's own exit status stands
+    status, notes = gates.exit_status(
+        session.exitstatus,
+        result.failures,
+        tests_failed=session.testsfailed,
+        scenario_failures=sum(1 for v in verdicts if v["outcome"] == "failed"),
+        stopped_early=bool(session.shouldfail or session.shouldstop),
+    )
+    session.exitstatus = status
+    return result.notes + notes
+
+
+def terminal_notes(settings: Settings, report: SessionReport) -> list[str] | None:
+    """The lines under the summary table; ``None`` when the table itself is not shown."""
+    if not settings.models:
+        return None
+    notes = []
+    no_refs = sum(g["no_references"] for g in report.summary)
+    if no_refs and any(m.startswith("llmbench/") for m in settings.models):
+        notes.append(f"llmbench: {no_refs} scenario item(s) have no reference replies")
+    if report.results_path is not None:
+        notes.append(f"llmbench: results written to {report.results_path}")
+    return notes + report.notes
+
+
+def write_terminal_summary(
+    config: pytest.Config, settings: Settings, report: SessionReport
+) -> None:
+    from pytest_llmbench.report.terminal import write_summary
+
+    notes = terminal_notes(settings, report)
+    if notes is None:
+        if report.summary:
+            tr = config.pluginmanager.get_plugin("terminalreporter")
+            if tr is not None:
+                tr.write_line(f"llmbench: suite items skipped: {NO_MODEL_HINT}")
+        return
+    from pytest_llmbench.families import render_aggregates
+
+    write_summary(config, report.summary, render_aggregates(report.aggregates) + notes)
