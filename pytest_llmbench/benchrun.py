@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 RUN_KEY = pytest.StashKey["BenchRun"]()
 
 
-def get_run(config: pytest.Config) -> BenchRun:
-    return config.stash[RUN_KEY]
-
-
 class BenchRun:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config

@@ -193,6 +193,7 @@ def test_bad_values_are_usage_errors(
     result.stderr.fnmatch_lines([message])
 
 
+@pytest.mark.slow
 def test_gate_decides_under_xdist(pytester: pytest.Pytester) -> None:
     """The controller counts the workers' reports; its sessionfinish sets the status."""
     write(pytester, 4, {0})

@@ -179,6 +179,7 @@ def chromium(*args: str) -> subprocess.CompletedProcess[str]:
     shutil.which("chromium") is None,
     reason="headless Chromium not installed (Debian package 'chromium'; .ci/run installs it)",
 )
+@pytest.mark.slow
 def test_html_renders_its_table_and_chart_in_chromium(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     assert main(["report", str(results), "--html", str(page)]) == 0

@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PYTEST_SUBPROCESS
 from tests.servers.openai_server import FakeOpenAIServer
 
@@ -21,6 +23,7 @@ def _suite(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 def test_ctrl_c_cancels_outstanding_calls_and_keeps_results(
     tmp_path: Path, fake_server: FakeOpenAIServer
 ) -> None:

@@ -27,6 +27,7 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
     assert json.loads(out.stdout) == []
 
 
+@pytest.mark.slow
 def test_a_run_without_llm_items_never_imports_litellm(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_plain="""

@@ -14,6 +14,7 @@ SUITE = "suite: p\nscenarios:\n" + "".join(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mode", "shown"), [("on", True), ("off", False), ("auto", False)])
 def test_progress_bar_only_when_wanted(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, mode: str, shown: bool

@@ -139,6 +139,7 @@ def test_failure_report_shows_reasons_and_escaped_transcript(pytester: pytest.Py
     )
 
 
+@pytest.mark.slow
 def test_results_file_is_written_under_xdist_by_the_controller(
     pytester: pytest.Pytester,
 ) -> None:

@@ -56,6 +56,7 @@ def expected(i: int) -> str:
     return "error" if kind in PERMANENT else "passed"
 
 
+@pytest.mark.slow
 def test_thousand_scenarios_under_faults_lose_nothing(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer
 ) -> None:

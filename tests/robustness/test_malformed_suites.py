@@ -103,6 +103,7 @@ def _error_sections(stdout: str) -> dict[str, list[str]]:
     return sections
 
 
+@pytest.mark.slow
 def test_each_malformed_file_gives_one_clear_error(pytester: pytest.Pytester) -> None:
     for path in CORPUS.glob("*.llmbench.yaml"):
         shutil.copy(path, pytester.path / path.name)

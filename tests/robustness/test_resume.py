@@ -36,6 +36,7 @@ class Delivered:
             return set(self.prompts)
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_resume_repeats_no_finished_call(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer
 ) -> None:

@@ -17,6 +17,7 @@ KEY = "sk-planted-0123456789abcdefSECRET"
 HF = "hf_plantedTOKEN0123456789abcdef"
 
 
+@pytest.mark.slow
 def test_planted_keys_appear_in_no_output(
     pytester: pytest.Pytester, fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

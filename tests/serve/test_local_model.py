@@ -70,6 +70,7 @@ def _chat(api_base: str, prompt: str) -> str:
         return str(json.load(response)["choices"][0]["message"]["content"])
 
 
+@pytest.mark.slow
 @needs_local
 def test_greedy_decoding_of_the_embedded_model_is_repeatable(tmp_path: Path) -> None:
     server = ManagedServer(local_serve_spec("local/smollm2"), timeout=120, log_dir=tmp_path)
@@ -92,6 +93,7 @@ def _local_run(tmp_path: Path, *extra: str) -> list[str]:
     return [*PYTEST_SUBPROCESS, "--llm-model=local/smollm2", cache, *extra]
 
 
+@pytest.mark.slow
 @needs_local
 def test_benchmark_run_on_the_embedded_model(tmp_path: Path) -> None:
     (tmp_path / "mini.llmbench.yaml").write_text(
@@ -163,6 +165,7 @@ def _served_by(run_pid: int) -> tuple[list[int], str] | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
 @needs_local
 def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:

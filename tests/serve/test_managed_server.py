@@ -223,6 +223,7 @@ def bench(tmp_path: Path) -> Bench:
     return Bench(tmp_path)
 
 
+@pytest.mark.slow
 def test_healthy_server_serves_the_run_and_stops_at_session_end(bench: Bench) -> None:
     result = bench.run("--llm-results=out.json")
     out = result.stdout + result.stderr
@@ -242,6 +243,7 @@ def test_healthy_server_serves_the_run_and_stops_at_session_end(bench: Bench) ->
     assert len(logs) == 1 and "standin: ready" in logs[0].read_text()
 
 
+@pytest.mark.slow
 def test_second_run_is_served_from_the_cache(bench: Bench) -> None:
     """The cache key names the managed server, not its port (new on every run)."""
     first = bench.run()
@@ -261,6 +263,7 @@ def test_second_run_is_served_from_the_cache(bench: Bench) -> None:
     assert not bench.pidfile.exists()
 
 
+@pytest.mark.slow
 def test_server_that_exits_at_once_makes_items_errors_with_its_log_tail(bench: Bench) -> None:
     started = time.monotonic()
     result = bench.run(STANDIN_MODE="fail")
@@ -274,6 +277,7 @@ def test_server_that_exits_at_once_makes_items_errors_with_its_log_tail(bench: B
     assert "Traceback" not in out
 
 
+@pytest.mark.slow
 def test_server_not_healthy_in_time_is_stopped_and_reported(bench: Bench) -> None:
     started = time.monotonic()
     result = bench.run("--llm-serve-timeout=1", STANDIN_MODE="slow", STANDIN_DELAY="60")
@@ -286,6 +290,7 @@ def test_server_not_healthy_in_time_is_stopped_and_reported(bench: Bench) -> Non
     assert _wait_gone(bench.server_pid(), 5), "the slow server was left running"
 
 
+@pytest.mark.slow
 def test_server_dying_mid_run_is_an_error_with_its_log_tail(bench: Bench) -> None:
     result = bench.run(STANDIN_MODE="crash")
     out = result.stdout
@@ -295,6 +300,7 @@ def test_server_dying_mid_run_is_an_error_with_its_log_tail(bench: Bench) -> Non
     assert "segmentation fault (simulated)" in out
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_server(bench: Bench) -> None:
     proc = bench.popen(STANDIN_LATENCY="60")
     try:
@@ -308,6 +314,7 @@ def test_ctrl_c_stops_the_server(bench: Bench) -> None:
     assert _wait_gone(pid, 5), "the server outlived the interrupted run"
 
 
+@pytest.mark.slow
 def test_killed_run_leaves_no_server_behind(bench: Bench) -> None:
     proc = bench.popen(STANDIN_LATENCY="60")
     try:
@@ -320,6 +327,7 @@ def test_killed_run_leaves_no_server_behind(bench: Bench) -> None:
     assert _wait_gone(pid, 10), "the server outlived the killed pytest process"
 
 
+@pytest.mark.slow
 def test_usage_errors(bench: Bench) -> None:
     result = bench.run("--llm-api-base=http://127.0.0.1:1/v1")
     assert result.returncode == 4

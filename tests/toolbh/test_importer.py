@@ -159,6 +159,7 @@ def test_hub_revisions_and_errors(
     assert len(tries) >= 3  # the failed HEAD, its retry, then the GET
 
 
+@pytest.mark.slow
 def test_hf_endpoint_from_the_environment(hub: FakeHubServer, tmp_path: Path) -> None:
     # A fresh process reads HF_ENDPOINT/HF_HOME at import, as a user's shell would.
     env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "home")}
