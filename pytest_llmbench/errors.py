@@ -80,5 +80,9 @@ class UploadError(Exception):
     """A Hub upload failed; the message is already free of secrets."""
 
 
+class OfficialSourceError(LLMBenchError):
+    """The checkout is not the benchmark's repository, or a file or constant has changed shape."""
+
+
 class CardError(ValueError):
     """The existing dataset card cannot be merged without losing the owner's content."""

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pytest_llmbench.errors import OfficialSourceError
 from pytest_llmbench.official_values import flat_body, runtime_value, tested_values
 
 if TYPE_CHECKING:
@@ -107,7 +108,6 @@ class FunctionSource:
     """One function (``name`` or ``Class.method``) of an ``OfficialFile``."""
 
     def __init__(self, file: OfficialFile, qualname: str) -> None:
-        from pytest_llmbench.official_source import OfficialSourceError
 
         self.file, self.qualname = file, qualname
         scope: list[ast.stmt] = file.tree.body
@@ -133,7 +133,6 @@ class FunctionSource:
 
     def error(self, what: str) -> Exception:
         """An ``OfficialSourceError`` naming the file and the function."""
-        from pytest_llmbench.official_source import OfficialSourceError
 
         return OfficialSourceError(
             f"{self.file.relpath}: {self.qualname}: {what} (has the upstream file changed?)"

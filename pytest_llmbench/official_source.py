@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_llmbench.errors import LLMBenchError
+# Defined with every other exception; importable from here, where it is raised.
+from pytest_llmbench.errors import OfficialSourceError as OfficialSourceError
 from pytest_llmbench.official_function import FunctionSource
 from pytest_llmbench.official_values import NotStatic as _NotStatic
 from pytest_llmbench.provenance import Origin, checkout_origin
 
 
-class OfficialSourceError(LLMBenchError):
-    """The checkout is not the benchmark's repository, or a file or constant has changed shape."""
 
 
 def _value(node: ast.expr, names: dict[str, Any]) -> Any:
