@@ -19,6 +19,14 @@ from email.utils import parsedate_to_datetime
 Clock = Callable[[], float]  # seconds since the epoch, as time.time
 
 
+def _seconds(text: str) -> float | None:
+    """A plain number of seconds (negatives as 0), or ``None`` when ``text`` is not one."""
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        return None
+
+
 def parse_retry_after(value: str | None, now: Clock = time.time) -> float | None:
     """Seconds to wait for a ``Retry-After`` value, ``None`` when absent or unreadable.
 
@@ -30,10 +38,9 @@ def parse_retry_after(value: str | None, now: Clock = time.time) -> float | None
     text = value.strip()
     if not text:
         return None
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
+    seconds = _seconds(text)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -50,10 +57,9 @@ def _duration(text: str | None) -> float | None:
     """OpenAI's reset durations: ``"1s"``, ``"6m0s"``, ``"20ms"``, or plain seconds."""
     if not text:
         return None
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
+    seconds = _seconds(text)
+    if seconds is not None:
+        return seconds
     total, number = 0.0, ""
     i = 0
     while i < len(text):
@@ -75,12 +81,9 @@ def server_wait(headers: Mapping[str, str], now: Clock = time.time) -> float | N
     """How long a model server asks us to wait (header names lower-cased): OpenAI's
     ``retry-after-ms``, ``Retry-After``, else the reset time of an exhausted ``x-ratelimit-*``
     budget; ``None`` when it does not say (our own backoff applies)."""
-    ms = headers.get("retry-after-ms")
+    ms = _seconds(headers.get("retry-after-ms") or "")
     if ms is not None:
-        try:
-            return max(0.0, float(ms) / 1000.0)
-        except ValueError:
-            pass
+        return ms / 1000.0
     seconds = parse_retry_after(headers.get("retry-after"), now)
     if seconds is not None:
         return seconds

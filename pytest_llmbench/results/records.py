@@ -34,7 +34,7 @@ class ScoreRecord(_ScoreRecordBase, total=False):
     metadata: dict[str, Any]
 
 
-class _Where(TypedDict):
+class Where(TypedDict):
     """Which scenario × model a record is about (the same keys in rows and verdicts)."""
 
     nodeid: str
@@ -46,7 +46,7 @@ class _Where(TypedDict):
     provenance: dict[str, Any] | None  # provenance.Provenance.to_json() of the suite
 
 
-class _SampleRowBase(_Where):
+class _SampleRowBase(Where):
     tags: list[str]
     metadata: dict[str, Any]
     sample: int
@@ -69,7 +69,7 @@ class SampleRow(_SampleRowBase, total=False):
     stopped_at_turn: int | None
 
 
-class ScenarioVerdict(_Where):
+class ScenarioVerdict(Where):
     """The verdict of one scenario × model, as pytest reported it."""
 
     outcome: Outcome

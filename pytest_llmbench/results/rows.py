@@ -11,6 +11,7 @@ from pytest_llmbench.results.records import (
     SampleRow,
     ScenarioVerdict,
     UsageRecord,
+    Where,
 )
 
 if TYPE_CHECKING:
@@ -31,21 +32,24 @@ def item_payload(
 ) -> ItemPayload:
     """``outcome`` is the pytest outcome of the item: passed, failed, error or skipped."""
     s = scenario
-    provenance = s.provenance.to_json() if s.provenance is not None else None
-    model_name = model.name if model else None
+    where = Where(
+        nodeid=nodeid,
+        suite=s.suite,
+        scenario=s.id,
+        model=model.name if model else None,
+        file=str(s.path),
+        line=s.line,
+        provenance=s.provenance.to_json() if s.provenance is not None else None,
+    )
+    tags, metadata = list(s.tags), dict(s.metadata)
     rows: list[SampleRow] = []
     if result is None:
         rows.append(
+            # mypy asks optional keys of a ** item to be present; they need not be.
             SampleRow(
-                nodeid=nodeid,
-                suite=s.suite,
-                scenario=s.id,
-                model=model_name,
-                file=str(s.path),
-                line=s.line,
-                provenance=provenance,
-                tags=list(s.tags),
-                metadata=dict(s.metadata),
+                **where,  # type: ignore[typeddict-item]
+                tags=tags,
+                metadata=metadata,
                 sample=0,
                 outcome="skipped" if outcome == "skipped" else "error",
                 scores=[],
@@ -59,41 +63,29 @@ def item_payload(
                 skip_reason=skip_reason,
             )
         )
-    else:
-        for r in result.samples:
-            rows.append(
-                SampleRow(
-                    nodeid=nodeid,
-                    suite=s.suite,
-                    scenario=s.id,
-                    model=model_name,
-                    file=str(s.path),
-                    line=s.line,
-                    provenance=provenance,
-                    tags=list(s.tags),
-                    metadata=dict(s.metadata),
-                    sample=r.sample,
-                    outcome=r.outcome,
-                    scores=r.scores_json(),
-                    transcript=r.transcript_json(),
-                    usage=_usage(r.usage.prompt_tokens, r.usage.completion_tokens),
-                    cost=r.cost,
-                    latency_s=round(r.latency_s, 6),
-                    cached=r.cached,
-                    calls=r.calls,
-                    error=r.error,
-                    reference=r.reference,
-                    stopped_at_turn=r.stopped_at_turn,
-                )
+    for r in result.samples if result is not None else ():
+        rows.append(
+            # mypy asks optional keys of a ** item to be present; they need not be.
+            SampleRow(
+                **where,  # type: ignore[typeddict-item]
+                tags=list(tags),
+                metadata=dict(metadata),
+                sample=r.sample,
+                outcome=r.outcome,
+                scores=r.scores_json(),
+                transcript=r.transcript_json(),
+                usage=_usage(r.usage.prompt_tokens, r.usage.completion_tokens),
+                cost=r.cost,
+                latency_s=round(r.latency_s, 6),
+                cached=r.cached,
+                calls=r.calls,
+                error=r.error,
+                reference=r.reference,
+                stopped_at_turn=r.stopped_at_turn,
             )
+        )
     verdict = ScenarioVerdict(
-        nodeid=nodeid,
-        suite=s.suite,
-        scenario=s.id,
-        model=model_name,
-        file=str(s.path),
-        line=s.line,
-        provenance=provenance,
+        **where,
         outcome=outcome,
         samples_passed=result.n_passed if result is not None else 0,
         samples_total=len(result.samples) if result is not None else 0,
