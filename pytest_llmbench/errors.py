@@ -76,6 +76,10 @@ class BadScorerArguments(ValueError):
     """A scorer's YAML arguments do not fit its factory."""
 
 
+class ResultsFileError(ValueError):
+    """Not a readable pytest-llmbench results file; the message names the file."""
+
+
 class UploadError(Exception):
     """A Hub upload failed; the message is already free of secrets."""
 

@@ -75,7 +75,8 @@ def evaluate(
     notes = describe_models(verdicts, list(s.models), s.significance)
     failures: list[str] = []
     if s.baseline is not None:
-        from pytest_llmbench.results.reader import ResultsFileError, read_results
+        from pytest_llmbench.errors import ResultsFileError
+        from pytest_llmbench.results.reader import read_results
 
         try:
             baseline = read_results(s.baseline)

@@ -14,10 +14,42 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 Source = Literal["official", "own"]
 ASPECTS = ("wording", "data", "decoding")
+
+
+class FileRecord(TypedDict):
+    path: str
+    sha256: str
+
+
+class _OriginRecordBase(TypedDict):
+    source: Source
+
+
+class OriginRecord(_OriginRecordBase, total=False):
+    """``Origin`` as JSON (a suite header, a results row); unset fields are left out."""
+
+    location: str
+    revision: str
+    variant: str
+    note: str
+    files: list[FileRecord]
+
+
+class _ProvenanceRecordBase(TypedDict):
+    wording: OriginRecord
+    data: OriginRecord
+    decoding: OriginRecord
+    comparable: bool
+
+
+class ProvenanceRecord(_ProvenanceRecordBase, total=False):
+    """``Provenance`` as JSON, in every results row and verdict."""
+
+    benchmark: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +74,7 @@ class Origin:
     def official(self) -> bool:
         return self.source == "official"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> OriginRecord:
         out: dict[str, Any] = {"source": self.source}
         for key in ("location", "revision", "variant", "note"):
             value = getattr(self, key)
@@ -50,7 +82,7 @@ class Origin:
                 out[key] = value
         if self.files:
             out["files"] = [{"path": f.path, "sha256": f.sha256} for f in self.files]
-        return out
+        return cast(OriginRecord, out)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Origin:
@@ -79,14 +111,14 @@ class Provenance:
         """True only when wording, data and decoding parameters are all official."""
         return self.wording.official and self.data.official and self.decoding.official
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def to_json(self) -> ProvenanceRecord:
+        out: dict[str, Any] = {}  # this key order is the one suite files are written in
         if self.benchmark is not None:
             out["benchmark"] = self.benchmark
         for aspect in ASPECTS:
             out[aspect] = getattr(self, aspect).to_json()
         out["comparable"] = self.comparable
-        return out
+        return cast(ProvenanceRecord, out)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Provenance:

@@ -21,7 +21,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pytest_llmbench.results.reader import ResultsFileError, read_results
+    from pytest_llmbench.errors import ResultsFileError
+    from pytest_llmbench.results.reader import read_results
 
     try:
         document = read_results(args.results)  # any schema version

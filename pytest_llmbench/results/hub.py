@@ -163,7 +163,8 @@ def upload_results_file(
     """Upload one results file; raise ``UploadError`` with a secret-free message."""
     from tenacity import RetryError, Retrying, retry_if_exception, stop_after_attempt
 
-    from pytest_llmbench.results.reader import ResultsFileError, parse_results
+    from pytest_llmbench.errors import ResultsFileError
+    from pytest_llmbench.results.reader import parse_results
 
     policy = policy or POLICY
     try:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, cast
 
+from pytest_llmbench.errors import ResultsFileError
 from pytest_llmbench.results.records import (
     RESULTS_SCHEMA_VERSION,
     Outcome,
@@ -20,10 +21,6 @@ from pytest_llmbench.results.records import (
     SampleRow,
     ScenarioVerdict,
 )
-
-
-class ResultsFileError(ValueError):
-    """Not a readable pytest-llmbench results file; the message names the file."""
 
 
 def read_results(path: Path) -> ResultsDocument:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict
 
+from pytest_llmbench.provenance import ProvenanceRecord
+
 RESULTS_SCHEMA_VERSION = 2
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
@@ -43,7 +45,7 @@ class Where(TypedDict):
     model: str | None
     file: str
     line: int
-    provenance: dict[str, Any] | None  # provenance.Provenance.to_json() of the suite
+    provenance: ProvenanceRecord | None  # the suite's; None when it declares none
 
 
 class _SampleRowBase(Where):

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from pytest_llmbench.cli import main
-from pytest_llmbench.results.reader import ResultsFileError, parse_results, read_results
+from pytest_llmbench.errors import ResultsFileError
+from pytest_llmbench.results.reader import parse_results, read_results
 from pytest_llmbench.schema import validator
 from tests.conftest import REPO
 
