@@ -49,11 +49,6 @@ class BenchRun:
 
             self.collector = ResultsCollector()
 
-    @property
-    def needs_server(self) -> bool:
-        """A managed server is started only if the model may be called: replay never calls it."""
-        return self.server is not None and self.settings.cache_mode != "replay"
-
     # -- the parts, built on first use ------------------------------------------------------
     def registry(self) -> ScorerRegistry:
         if self._registry is None:

@@ -34,11 +34,6 @@ class Dispatcher:
         self._engine: Engine | None = None
 
     @property
-    def needs_server(self) -> bool:
-        """A managed server is started only if the model may be called: replay never calls it."""
-        return self.server is not None and self.settings.cache_mode != "replay"
-
-    @property
     def engine(self) -> Engine:
         if self._engine is None:
             from pytest_llmbench.cache import ResponseCache
@@ -51,7 +46,7 @@ class Dispatcher:
                 from pytest_llmbench.client.router import RoutingClient
 
                 client = RoutingClient(s.transport)
-            server = self.server if self.needs_server else None
+            server = self.server if s.starts_server else None
             if server is not None:
                 from pytest_llmbench.serve.client import ServedClient
 

@@ -399,6 +399,11 @@ class Settings:
     serve_timeout: float = 300.0
     transport: str = "auto"
 
+    @property
+    def starts_server(self) -> bool:
+        """A managed server is started only if the model may be called: replay never calls it."""
+        return self.serve is not None and self.cache_mode != "replay"
+
     def model_specs(self) -> tuple[ModelSpec, ...]:
         """The models under test and where to reach them: with ``--llm-serve`` every model but
         the built-in ones goes to the managed server (its identity stands in for the address,

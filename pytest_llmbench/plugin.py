@@ -33,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     run = BenchRun(config, settings)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
-    if run.needs_server and config.pluginmanager.hasplugin("xdist"):
+    if settings.starts_server and config.pluginmanager.hasplugin("xdist"):
         from pytest_llmbench.serve import xdist
 
         run.server = xdist.setup(config, run.server, settings.model_specs())

@@ -68,9 +68,14 @@ def litellm_imported() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _numpy_outside_pytester(request: pytest.FixtureRequest) -> None:
-    """numpy (used by the language identifier of the SysBench checkers) cannot be imported a
-    second time in one process, and pytester drops what an in-process run imported: import it
-    in the outer process before any pytester test (a fraction of a second, once)."""
+def _compiled_modules_outside_pytester(request: pytest.FixtureRequest) -> None:
+    """Pytester drops the modules an in-process run imported first, and some compiled modules
+    break when imported a second time in one process: numpy (the SysBench language identifier
+    uses it) refuses outright, and PyYAML's C loader loses the suite loader's constructors
+    ("could not determine a constructor"). Import them in the outer process before any
+    pytester test: a fraction of a second, once."""
     if "pytester" in request.fixturenames:
         import numpy  # noqa: F401
+        import yaml  # noqa: F401
+
+        import pytest_llmbench.yamlload  # noqa: F401
