@@ -71,6 +71,7 @@ class BenchRun:
             from pytest_llmbench.collect import CollectContext
 
             self._context = CollectContext(
+                settings=self.settings,
                 models=self.settings.model_specs() or (None,),
                 registry=self.registry,
                 register_tags=self._register_tags,

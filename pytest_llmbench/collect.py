@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_llmbench.errors import LLMBenchError, ScenarioFailed, SuiteError
-from pytest_llmbench.options import NO_MODEL_HINT
+from pytest_llmbench.options import NO_MODEL_HINT, Settings
 
 if TYPE_CHECKING:
     from pytest_llmbench.client.base import ModelSpec
@@ -38,10 +38,11 @@ def is_suite_file(path: Path, extra_globs: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class CollectContext:
-    """What collection needs from the run, as values: the models (``None``: none configured),
-    the scorer registry (built on first use), the tag registration, and what an item's setup
-    calls to get its result."""
+    """What collection needs from the run, as values: the settings, the models (``None``: none
+    configured), the scorer registry (built on first use), the tag registration, and what an
+    item's setup calls to get its result."""
 
+    settings: Settings
     models: tuple[ModelSpec | None, ...]
     registry: Callable[[], ScorerRegistry]
     register_tags: Callable[[tuple[str, ...]], None]
@@ -84,7 +85,7 @@ class SuiteFile(pytest.File):
         context = self.context
         suite = load_suite(self.path)
         for scenario in suite.scenarios:
-            plan = build_plan(self.config, context.registry, scenario)
+            plan = build_plan(self.config, context.settings, context.registry, scenario)
             context.register_tags(scenario.tags)
             for model in context.models:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
@@ -128,7 +129,10 @@ _MARKS = pytest.StashKey[dict[str, pytest.MarkDecorator]]()
 
 
 def build_plan(
-    config: pytest.Config, registry: Callable[[], ScorerRegistry], scenario: Scenario
+    config: pytest.Config,
+    settings: Settings,
+    registry: Callable[[], ScorerRegistry],
+    scenario: Scenario,
 ) -> Plan:
     from pytest_llmbench.conversation import Plan
     from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
@@ -150,7 +154,7 @@ def build_plan(
                     raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
                 if key is not None:
                     built[key] = fn
-            out.append((ref, _judged(run, fn, ref, scenario)))
+            out.append((ref, _judged(config, settings, fn, ref, scenario)))
         return tuple(out)
 
     return Plan(
@@ -165,23 +169,25 @@ def build_plan(
 _JUDGE_EXPLAINED = pytest.StashKey[bool]()
 
 
-def _judged(run: BenchRun, fn: ScoreFn, ref: ScorerRef, scenario: Scenario) -> ScoreFn:
+def _judged(
+    config: pytest.Config, s: Settings, fn: ScoreFn, ref: ScorerRef, scenario: Scenario
+) -> ScoreFn:
     """A scorer that declared it needs the judge (``requires_judge``), in a run that has none:
     refused at collection, before any model call — or, under ``--llm-no-judge``, replaced by
     its program-only variant. Runs without a model skip every item anyway."""
     from pytest_llmbench.scoring.api import judge_need
 
-    need, s = judge_need(fn), run.settings
+    need = judge_need(fn)
     if need is None or s.judge_model is not None or not s.models:
         return fn
     if s.no_judge and need.without_judge is not None:
         return need.without_judge
     if s.no_judge:
         msg = f"{ref.name} cannot run without a judge ({need.what}): pass --llm-judge-model=MODEL"
-    elif run.config.stash.get(_JUDGE_EXPLAINED, False):
+    elif config.stash.get(_JUDGE_EXPLAINED, False):
         msg = f"{ref.name}: {need.what} need an LLM judge too (see the first such error)"
     else:
-        run.config.stash[_JUDGE_EXPLAINED] = True
+        config.stash[_JUDGE_EXPLAINED] = True
         msg = (
             f"{ref.name}: {need.what} need an LLM judge; pass --llm-judge-model=MODEL to judge "
             "them (e.g. openai/gpt-4o-2024-05-13, the judge of the published numbers; "
