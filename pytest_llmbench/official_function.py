@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_llmbench.errors import OfficialSourceError
-from pytest_llmbench.official_values import flat_body, runtime_value, tested_values
+from pytest_llmbench.official_values import flat_body, tested_values
 
 if TYPE_CHECKING:
     from pytest_llmbench.official_source import OfficialFile, Scope
@@ -175,10 +175,8 @@ class FunctionSource:
         return out
 
     def _scope(self, label: str, body: list[ast.stmt]) -> Scope:
-        from pytest_llmbench.official_source import Scope, bind
-
-        names, problems = bind(flat_body(body), lambda node, _: runtime_value(node))
-        return Scope(self.file, label, names, problems)
+        # The file builds the scope: this module must not import official_source back.
+        return self.file.body_scope(label, flat_body(body))
 
     def _statements(self) -> Iterator[tuple[ast.stmt, str | None, str | None]]:
         return _walk(self.node.body, None, None)

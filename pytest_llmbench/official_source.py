@@ -26,9 +26,8 @@ from typing import Any
 from pytest_llmbench.errors import OfficialSourceError as OfficialSourceError
 from pytest_llmbench.official_function import FunctionSource
 from pytest_llmbench.official_values import NotStatic as _NotStatic
+from pytest_llmbench.official_values import runtime_value
 from pytest_llmbench.provenance import Origin, checkout_origin
-
-
 
 
 def _value(node: ast.expr, names: dict[str, Any]) -> Any:
@@ -119,6 +118,11 @@ class OfficialFile:
 
     def _bindings(self, body: Sequence[ast.stmt]) -> tuple[dict[str, Any], dict[str, str]]:
         return bind(body, _value)
+
+    def body_scope(self, label: str, body: Iterable[ast.stmt]) -> Scope:
+        """The names ``body`` binds, read as run-time values (see ``official_values``)."""
+        names, problems = bind(body, lambda node, _: runtime_value(node))
+        return Scope(self, label, names, problems)
 
     def constant(self, name: str, kind: type | tuple[type, ...] = str) -> Any:
         """A module-level constant (last binding wins, as when Python runs the file)."""
