@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -89,11 +90,33 @@ def test_entry_point_and_console_script_are_registered() -> None:
     assert "examples" in [line.split("\t")[0] for line in out.stdout.splitlines()]
 
 
+def _clean_source(dest: Path) -> Path:
+    """The checkout's tracked files only: setuptools builds in ``build/`` inside the source
+    folder, and a stale ``build/lib`` from an earlier build (a removed suite, a renamed module)
+    ends up in the wheel; building in the checkout would also write into it."""
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=False
+    )
+    if listed.returncode != 0:  # not a git checkout (an sdist): copy all but build output
+        ignore = shutil.ignore_patterns("build", "dist", ".venv", ".tox", "*.egg-info", ".git")
+        shutil.copytree(REPO, dest, ignore=ignore, symlinks=True)
+        return dest
+    for rel in filter(None, listed.stdout.decode().split("\0")):
+        src, target = REPO / rel, dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            target.symlink_to(os.readlink(src))
+        elif src.is_file():
+            shutil.copy2(src, target)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    source = _clean_source(tmp_path_factory.mktemp("source") / "pytest-llmbench")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
     )
