@@ -31,6 +31,11 @@ class SuiteError(LLMBenchError):
         return f"{where}:{who} {self.message}"
 
 
+class FamilyError(LLMBenchError):
+    """A benchmark family is declared or installed inconsistently (a packaging bug of the family,
+    not a user error); ``pytest_llmbench.families`` re-exports it."""
+
+
 class InfrastructureError(LLMBenchError):
     """The model could not be reached or answered nonsense, even after retries.
 

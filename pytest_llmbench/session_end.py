@@ -36,7 +36,7 @@ def finish_session(
 
     report = SessionReport(summarize(verdicts, rows))
     # The families read rows as the plain JSON of a results file (they also read saved ones).
-    report.aggregates = aggregates(cast(list[dict[str, Any]], rows))
+    report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
@@ -145,4 +145,4 @@ def write_terminal_summary(
         return
     from pytest_llmbench.families import render_aggregates
 
-    write_summary(config, report.summary, render_aggregates(report.aggregates) + notes)
+    write_summary(config, report.summary, render_aggregates(report.aggregates, notes) + notes)

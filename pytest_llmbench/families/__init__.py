@@ -14,8 +14,9 @@ scorers (text, structured, tools, and the shared ``matching`` helpers) are
 
 from __future__ import annotations
 
+from pytest_llmbench.errors import FamilyError
 from pytest_llmbench.families._aggregation import aggregates, canonical_row, render_aggregates
-from pytest_llmbench.families._declaration import VERBS, Command, Family, FamilyError
+from pytest_llmbench.families._declaration import VERBS, Command, Family
 from pytest_llmbench.families._discovery import (
     ENTRY_POINT_GROUP,
     all_families,

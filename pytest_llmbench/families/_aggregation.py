@@ -46,8 +46,14 @@ def canonical_row(row: dict[str, Any], family: Family) -> dict[str, Any]:
     return row
 
 
-def aggregates(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """``{family: aggregate}`` for every family with rows here, by family name."""
+def aggregates(
+    rows: list[dict[str, Any]], failures: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``{family: aggregate}`` for every family with rows here, by family name.
+
+    A family's aggregate is its own (possibly third-party) code: one that raises is left out and
+    described in ``failures``, so it never costs the run its results file or summary.
+    """
     families: dict[str, Family] = {}
     for benchmark in sorted({b for row in rows if (b := _benchmark(row)) is not None}):
         family = find_family(benchmark)
@@ -56,20 +62,38 @@ def aggregates(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name in sorted(families):
         family = families[name]
-        module = family.aggregate_module()
-        assert module is not None
-        aggregate = module.aggregate([canonical_row(r, family) for r in rows])
+        try:
+            module = family.aggregate_module()
+            assert module is not None
+            aggregate = module.aggregate([canonical_row(r, family) for r in rows])
+        except Exception as exc:  # a family's bug must not lose the run
+            _note(failures, name, "aggregate", exc)
+            continue
         if aggregate:
             out[name] = aggregate
     return out
 
 
-def render_aggregates(aggs: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The families' own summary lines; a family this install lacks is left out."""
+def _note(failures: list[str] | None, name: str, what: str, exc: BaseException) -> None:
+    if failures is not None:
+        failures.append(
+            f"benchmark family {name!r}: its {what} failed ({type(exc).__name__}: {exc}); "
+            "left out, everything else is kept"
+        )
+
+
+def render_aggregates(
+    aggs: Mapping[str, Mapping[str, Any]], failures: list[str] | None = None
+) -> list[str]:
+    """The families' own summary lines; a family this install lacks is left out, and so is one
+    whose renderer raises (described in ``failures``)."""
     lines: list[str] = []
     for name, aggregate in aggs.items():
         family = find_family(name)
-        module = family.aggregate_module() if family is not None else None
-        if module is not None:
-            lines.extend(module.render(aggregate))
+        try:
+            module = family.aggregate_module() if family is not None else None
+            if module is not None:
+                lines.extend(str(line) for line in module.render(aggregate))
+        except Exception as exc:  # a family's bug must not lose the summary
+            _note(failures, name, "summary renderer", exc)
     return lines

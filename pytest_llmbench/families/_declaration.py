@@ -14,15 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
 
-from pytest_llmbench.errors import LLMBenchError
+from pytest_llmbench.errors import FamilyError
 
 VERBS = ("import", "rescore", "generate")
 _NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
-
-
-class FamilyError(LLMBenchError):
-    """A family is declared or installed inconsistently (a packaging bug, not a user error)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from pytest_llmbench.families._declaration import Family, FamilyError
+from pytest_llmbench.errors import FamilyError
+from pytest_llmbench.families._declaration import Family
 
 ENTRY_POINT_GROUP = "pytest_llmbench.families"
 

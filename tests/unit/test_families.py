@@ -274,3 +274,39 @@ def test_family_options_are_parsed_by_the_family_and_others_are_refused(
     with pytest.raises(SystemExit):
         main(["suites", "--seed", "1"])
     assert "unrecognized arguments: --seed 1" in capsys.readouterr().err
+
+
+# --- a family's own bug costs only its aggregate -----------------------------------------------
+
+
+def test_a_raising_aggregate_or_renderer_is_left_out_with_a_note(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import types
+
+    from pytest_llmbench.families import _aggregation
+
+    broken = types.ModuleType("broken_family_aggregate")
+
+    def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        raise ZeroDivisionError("division by zero in a third-party pack")
+
+    def render(aggregate: dict[str, Any]) -> list[str]:
+        raise KeyError("missing")
+
+    broken.aggregate = aggregate  # type: ignore[attr-defined]
+    broken.render = render  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "broken_family_aggregate", broken)
+    family = Family(name="broken", title="Broken", aggregate="broken_family_aggregate")
+    monkeypatch.setattr(
+        _aggregation, "find_family", lambda name: family if name == "broken" else None
+    )
+    rows = [
+        {"scenario": "a", "outcome": "passed", "scores": [], "metadata": {"benchmark": "broken"}}
+    ]
+    failures: list[str] = []
+    assert _aggregation.aggregates(rows, failures) == {}
+    assert len(failures) == 1 and "'broken'" in failures[0] and "ZeroDivisionError" in failures[0]
+    failures.clear()
+    assert _aggregation.render_aggregates({"broken": {"x": 1}}, failures) == []
+    assert len(failures) == 1 and "summary renderer" in failures[0] and "KeyError" in failures[0]
