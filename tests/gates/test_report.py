@@ -4,10 +4,7 @@ HTML page (structure, escaping, and a real render in headless Chromium)."""
 from __future__ import annotations
 
 import json
-import shutil
-import struct
-import subprocess
-import zlib
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ import pytest
 from pytest_llmbench.cli import main
 from pytest_llmbench.report.html import render_html
 from tests.gates.test_gates_plugin import REF, write
+from tests.report.browser import chromium, near, needs_chromium, png_pixels
 
 NASTY = "<script>alert('x')</script><img src=https://example.invalid/x.png> & \x1b[31m"
 
@@ -71,19 +69,27 @@ def test_html_structure_and_escaping(results: Path, tmp_path: Path) -> None:
     parser = Elements()
     parser.feed(page)
     document = json.loads(results.read_text())
-    failing = [r for r in document["results"] if r["outcome"] in ("failed", "error")]
-    assert len(failing) == 7  # reference: 2, violate: 5
-    assert parser.ids("details") == [f"f{i}" for i in range(7)]  # every failure, expandable
-    assert "summary" in parser.ids("table") and "paired" in parser.ids("table")
+    assert parser.ids("table") == ["summary", "paired", "matrix"]
     assert parser.ids("svg") == ["chart"]
     bars = [a["width"] for t, a in parser.tags if t == "rect"]
     assert bars == ["336.0", "0.0"]  # 60% and 0% of the 560-pixel axis
-    # Model text is escaped: no script, no remote image, and a CSP as a second guard.
-    assert [t for t, _ in parser.tags if t in ("script", "img", "link", "iframe")] == []
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    # Every sample, passing or failing, is in the matrix the page's script renders.
+    (blob,) = re.findall(r'<script type="application/json" id="llmbench-data">(.*?)</script>', page)
+    data = json.loads(blob)
+    samples = [
+        (s["outcome"], s["reply"]) for r in data["rows"] for c in r["cells"] for s in c["samples"]
+    ]
+    assert sorted(samples) == sorted(
+        (r["outcome"], r["transcript"][-1]["content"]) for r in document["results"]
+    )
+    assert ("failed", NASTY) in samples  # the reply with markup, as text
+    # Model text is escaped: no script but the page's own two, no remote image, and a CSP.
+    assert [a.get("type") for t, a in parser.tags if t == "script"] == ["application/json", None]
+    assert [t for t, _ in parser.tags if t in ("img", "link", "iframe")] == []
+    assert "<script>alert" not in page and "\\u003cscript\\u003ealert" in page
     assert "Content-Security-Policy" in page
-    assert "src=" not in page.replace("img src=https", "")  # only inside escaped text
-    assert "http://" not in page and "https://" not in page.replace("https://example.invalid", "")
+    assert "http://" not in page
+    assert "https://" not in page.replace("https://example.invalid", "")  # the reply's text
 
 
 def test_html_without_failures_or_second_model() -> None:
@@ -102,83 +108,17 @@ def test_html_without_failures_or_second_model() -> None:
                 "ci95": [0.2, 1.0],
             }
         ],
+        "scenarios": [],
         "results": [],
     }
-    page = render_html(document)
-    assert "No failing scenario." in page and "paired" not in page
+    page = render_html([document])  # type: ignore[list-item]
+    assert 'id="summary"' in page and "paired" not in page
 
 
 # --------------------------------------------------------------------------- Chromium
 
 
-def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
-    """Decode an 8-bit RGB/RGBA PNG with the stdlib: (width, height, pixels)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width, height, channels = 8, b"", 0, 0, 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and colour in (2, 6)
-            channels = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-    raw, stride = zlib.decompress(idat), width * channels
-    rows: list[bytearray] = []
-    prev = bytearray(stride)
-    for y in range(height):
-        f, line = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b, c = prev[i], prev[i - channels] if i >= channels else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line)
-        prev = line
-    pixels = [tuple(r[x : x + 3]) for r in rows for x in range(0, stride, channels)]
-    return width, height, pixels
-
-
-def near(pixel: tuple[int, ...], colour: tuple[int, int, int], tolerance: int = 12) -> bool:
-    return all(abs(p - c) <= tolerance for p, c in zip(pixel[:3], colour, strict=True))
-
-
-def chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",  # CI containers run as root
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.mark.skipif(
-    shutil.which("chromium") is None,
-    reason="headless Chromium not installed (Debian package 'chromium'; .ci/run installs it)",
-)
+@needs_chromium
 @pytest.mark.slow
 def test_html_renders_its_table_and_chart_in_chromium(results: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
@@ -187,9 +127,12 @@ def test_html_renders_its_table_and_chart_in_chromium(results: Path, tmp_path: P
     url = page.resolve().as_uri()
     dom = chromium(f"--user-data-dir={profile}", "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert '<table id="summary">' in dom.stdout and '<svg id="chart"' in dom.stdout
-    assert dom.stdout.count('<details class="failure"') == 7
-    assert "<script>" not in dom.stdout
+    assert '<table id="summary" class="summary">' in dom.stdout and '<svg id="chart"' in dom.stdout
+    # The browser ran the page's script (the CSP allowed it): five scenarios, both models.
+    assert 'id="status" class="meta">all 5 scenarios<' in dom.stdout
+    assert dom.stdout.count('<td class="cell ') == 10
+    assert dom.stdout.count('<details class="sample ') == 10
+    assert "<script>alert" not in dom.stdout
     done = chromium(
         f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1200,900", url
     )
