@@ -73,12 +73,14 @@
     } else if (state.outcome) {
       if (!cells.some(function (c) { return c.outcome === state.outcome; })) return false;
     }
-    for (var t = 0; t < terms.length; t++) {
-      var term = terms[t];
-      if (rowText(row).indexOf(term) >= 0) continue;
-      if (!cells.some(function (c) { return cellText(c).indexOf(term) >= 0; })) return false;
-    }
-    return true;
+    // Every word in one cell (or in the scenario's own name, file and tags): a search for
+    // "m/beta wrong" finds that model's wrong replies, not a row where each word is elsewhere.
+    var rest = terms.filter(function (term) { return rowText(row).indexOf(term) < 0; });
+    if (!rest.length) return true;
+    return cells.some(function (c) {
+      var text = cellText(c);
+      return rest.every(function (term) { return text.indexOf(term) >= 0; });
+    });
   }
 
   function filter() {
