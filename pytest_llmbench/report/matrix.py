@@ -202,11 +202,18 @@ def build_matrix(documents: Sequence[ResultsDocument]) -> Matrix:
 # "</script" and treats "<!--" specially; escaping every "<", ">" and "&" as a JSON \u escape
 # makes the text inert to it while JSON.parse reads the same value. U+2028/2029 are escaped
 # too: valid in JSON, they end a line in JavaScript source older engines would parse.
-_EMBED = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_EMBED = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
 def embed_json(value: Any) -> str:
     """JSON safe to place inside a ``<script type="application/json">`` element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_EMBED)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in _EMBED:  # str.replace: many times faster than str.translate here
+        text = text.replace(char, escape)
+    return text

@@ -132,6 +132,7 @@ def test_wheel_carries_suites_scorers_and_schemas(wheel: Path) -> None:
         "pytest_llmbench/py.typed",
         "pytest_llmbench/schema/suite.schema.json",
         "pytest_llmbench/schema/results.schema.json",
+        "pytest_llmbench/report/browse.js",  # the HTML report reads it at render time
         "pytest_llmbench/scorers/text.py",
         "pytest_llmbench/scorers/tools.py",
         "pytest_llmbench/suites/examples/basics.llmbench.yaml",
