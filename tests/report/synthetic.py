@@ -9,7 +9,10 @@ from typing import Any
 
 from pytest_llmbench.results.summary import summarize
 
-NASTY = "<script>alert('x')</script></script><!-- <img src=x onerror=alert(1)> & \u2028\u2029"
+NASTY = (
+    "<script>window.pwned = 'script'</script></script><!-- <img src=x "
+    "onerror=\"window.pwned = 'img'\"><svg onload=\"window.pwned = 'svg'\"></svg> & \u2028\u2029"
+)
 OFFICIAL = {"source": "official", "location": "bench-checkout"}
 
 

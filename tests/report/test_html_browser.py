@@ -103,7 +103,8 @@ def test_cells_filters_search_and_transcripts(tmp_path: Path) -> None:
                       roles: [...d.querySelectorAll('.role')].map(p => p.textContent),
                       scores: [...d.querySelectorAll('ul.scores li')].map(p => p.textContent),
                       scripts: document.querySelectorAll('script').length,
-                      imgs: document.querySelectorAll('img').length}; })()"""
+                      imgs: document.querySelectorAll('img, svg[onload]').length,
+                      pwned: typeof window.pwned}; })()"""
         )
         got["paging"] = await page.js(
             """(() => { document.getElementById('next').click();
@@ -140,7 +141,7 @@ def test_cells_filters_search_and_transcripts(tmp_path: Path) -> None:
     assert expanded["texts"][1] == "question number 7"
     assert NASTY in expanded["texts"][2]  # the markup, verbatim, as text
     assert expanded["scores"] == ["✓ turn 0 contains: found 'answer'"]
-    assert (expanded["scripts"], expanded["imgs"]) == (2, 0)
+    assert (expanded["scripts"], expanded["imgs"], expanded["pwned"]) == (2, 0, "undefined")
     assert got["paging"] == ["case-00040", "page 2 of 2", "#page=2"]  # 100 rows a page
 
 

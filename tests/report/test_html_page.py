@@ -94,7 +94,7 @@ def test_a_reply_closing_the_data_element_stays_inside_it() -> None:
     data = embedded(page)  # the parser saw exactly one data element, and it is whole JSON
     replies = [s["reply"] for r in data["rows"] for c in r["cells"] if c for s in c["samples"]]
     assert sum(NASTY in r for r in replies) == 4  # case 7: both suites, both models
-    assert "<script>alert" not in page
+    assert "<script>window" not in page and "<img" not in page and "<svg onload" not in page
 
 
 def test_the_csp_allows_the_page_script_by_hash_and_nothing_remote() -> None:
