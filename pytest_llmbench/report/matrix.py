@@ -87,8 +87,9 @@ def message_text(message: dict[str, Any]) -> str:
             str(p.get("text", "")) if isinstance(p, dict) else str(p) for p in content
         )
     parts = [str(content)] if content else []
-    for call in message.get("tool_calls") or []:
-        fn = call.get("function", call) if isinstance(call, dict) else {}
+    for call in _dicts(message.get("tool_calls")):
+        fn = call.get("function", call)
+        fn = fn if isinstance(fn, dict) else {}
         args = fn.get("arguments")
         if not isinstance(args, str):
             args = json.dumps(args, ensure_ascii=False)
@@ -96,18 +97,28 @@ def message_text(message: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list; anything else (a hand-edited file) as nothing."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _number(row: SampleRow) -> int:
+    sample = row.get("sample")
+    return sample if isinstance(sample, int) else 0
+
+
 def _sample(row: SampleRow) -> SampleCell:
+    messages = _dicts(row.get("transcript"))
     transcript = [
         Message(
             role=str(m.get("role", "?")) + (f" {m['name']}" if m.get("name") else ""),
             text=message_text(m),
         )
-        for m in row.get("transcript") or []
-        if isinstance(m, dict)
+        for m in messages
     ]
-    replies = [m for m in row.get("transcript") or [] if m.get("role") == "assistant"]
+    replies = [m for m in messages if m.get("role") == "assistant"]
     return SampleCell(
-        sample=int(row.get("sample") or 0),
+        sample=_number(row),
         outcome=str(row.get("outcome")),
         reply=message_text(replies[-1]) if replies else "",
         scores=[
@@ -117,7 +128,7 @@ def _sample(row: SampleRow) -> SampleCell:
                 reason=str(s.get("reason") or ""),
                 turn=s.get("turn"),
             )
-            for s in row.get("scores") or []
+            for s in _dicts(row.get("scores"))
         ],
         transcript=transcript,
         error=row.get("error"),
@@ -175,7 +186,10 @@ def build_matrix(documents: Sequence[ResultsDocument]) -> Matrix:
             row = row_for(v)
             rs = samples.get((v.get("model"), v.get("suite"), v.get("scenario")), [])
             for r in rs:
-                row["tags"] += [str(t) for t in r.get("tags") or [] if str(t) not in row["tags"]]
+                tags = r.get("tags")
+                for tag in tags if isinstance(tags, list) else []:
+                    if str(tag) not in row["tags"]:
+                        row["tags"].append(str(tag))
             row["cells"][index[(i, v.get("model"))]] = Cell(
                 outcome=str(v.get("outcome")),
                 samples_passed=int(v.get("samples_passed") or 0),
@@ -183,7 +197,7 @@ def build_matrix(documents: Sequence[ResultsDocument]) -> Matrix:
                 expected_failure=bool(v.get("expected_failure")),
                 error=v.get("error"),
                 skip_reason=v.get("skip_reason"),
-                samples=[_sample(r) for r in sorted(rs, key=lambda r: r.get("sample") or 0)],
+                samples=[_sample(r) for r in sorted(rs, key=_number)],
             )
     ordered = sorted(rows.values(), key=lambda r: r["suite"])  # stable: file order within
     return Matrix(

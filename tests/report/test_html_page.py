@@ -175,6 +175,18 @@ def test_tool_calls_and_content_parts_are_written_out() -> None:
     assert sample["reply"] == '→ call lookup({"q": 1})'
 
 
+def test_a_hand_edited_row_of_odd_shape_is_shown_not_a_traceback(tmp_path: Path) -> None:
+    doc = document(2, ("m/alpha",), suites=("chat",))
+    doc["results"][0].update(transcript="oops", scores=None, tags="x", sample="first")
+    doc["results"][1]["transcript"][2]["tool_calls"] = ["not a call", {"function": 3}]
+    source, out = tmp_path / "r.json", tmp_path / "out.html"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["report", str(source), "--html", str(out)]) == 0
+    first, second = (r["cells"][0]["samples"][0] for r in embedded(out.read_text())["rows"])
+    assert (first["sample"], first["transcript"], first["scores"]) == (0, [], [])
+    assert second["reply"].endswith("→ call None(null)")
+
+
 def test_several_files_of_both_schema_versions_in_one_page(
     two_runs: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
