@@ -98,7 +98,31 @@ class BenchRun:
         # on): dispatching would only start calls to cancel them.
         if session.testsfailed and not session.config.option.continue_on_collection_errors:
             return
+        if not self.is_worker and not self.config.option.collectonly:
+            self._preflight(session.items)
         self.dispatcher.dispatch(session.items)
+
+    def _custom_client(self) -> bool:
+        return bool(self.config.hook.pytest_llmbench_make_client.get_hookimpls())
+
+    def _preflight(self, items: list[pytest.Item]) -> None:
+        """Before the first call, once per run: one usage error per problem (``preflight``)."""
+        from pytest_llmbench.cache import ResponseCache
+        from pytest_llmbench.collect import ScenarioItem
+        from pytest_llmbench.preflight import check_run
+
+        s = self.settings
+        pairs = [
+            (i.plan, i.model)
+            for i in items
+            if isinstance(i, ScenarioItem) and i.skip_reason is None and i.model is not None
+        ]
+        if not pairs and s.hf_repo is None:
+            return
+        cache = ResponseCache(s.cache_dir, s.cache_mode)
+        problems = check_run(pairs, s, cache, self._custom_client())
+        if problems:
+            raise pytest.UsageError(*problems, "llmbench: no model was called")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -114,6 +138,15 @@ class BenchRun:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.session = session
+        # The xdist controller collects nothing: it checks before any worker starts (its
+        # sessionstart is trylast), the workers do not check at all.
+        controller = not self.is_worker and self.config.pluginmanager.has_plugin("dsession")
+        if controller and self.settings.models and not self.config.option.collectonly:
+            from pytest_llmbench.preflight import check_controller
+
+            problems = check_controller(self.settings, self._custom_client())
+            if problems:
+                raise pytest.UsageError(*problems, "llmbench: no model was called")
 
     def pytest_keyboard_interrupt(self) -> None:
         self._cancel()

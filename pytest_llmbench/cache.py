@@ -36,6 +36,10 @@ class ResponseCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """Whether a read would find an entry (without reading it): the preflight's question."""
+        return self.reads and self._path(key).is_file()
+
     def get(self, key: str) -> ChatResponse | None:
         if not self.reads:
             return None

@@ -180,6 +180,8 @@ def _judged(
     need = judge_need(fn)
     if need is None or s.judge_model is not None or not s.models:
         return fn
+    if need.model is not None and not s.no_judge:
+        return fn  # the scorer names its own judge model
     if s.no_judge and need.without_judge is not None:
         return need.without_judge
     if s.no_judge:

@@ -90,6 +90,16 @@ class EngineJudge:
         return (await self.reply(messages, temperature=temperature, attempt=attempt)).text
 
 
+def opening_messages(scenario: Scenario) -> list[Message]:
+    """The messages of the first request: system, prefilled history, the first user turn."""
+    messages: list[Message] = []
+    if scenario.system is not None:
+        messages.append(Message("system", scenario.system))
+    messages.extend(scenario.history)
+    messages.append(Message("user", scenario.turns[0].user, turn=0))
+    return messages
+
+
 async def _score(
     scorers: Sequence[BoundScorer],
     messages: list[Message],
@@ -143,10 +153,7 @@ async def run_sample(
     models), ``judge_call`` (default: ``call``) the judge model."""
     scenario = plan.scenario
     asker = EngineJudge(judge, judge_call or call) if judge is not None else None
-    messages: list[Message] = []
-    if scenario.system is not None:
-        messages.append(Message("system", scenario.system))
-    messages.extend(scenario.history)
+    messages = opening_messages(scenario)[:-1]
     tool_counts: dict[str, int] = {}
     turn_scores: list[tuple[Score, ...]] = []
     conversation_scores: list[Score] = []

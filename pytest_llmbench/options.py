@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from pytest_llmbench.client.base import ModelSpec
+from pytest_llmbench.client.base import ModelSpec, unknown_builtin
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
@@ -451,6 +451,20 @@ def settings_from_config(config: pytest.Config) -> Settings:
         models.append(serve.model_name)
     if len(set(models)) != len(models):
         raise pytest.UsageError("--llm-model: the same model is given twice")
+    # A misspelt built-in model is known before collection: one line, no call, no retries.
+    for option, name in [
+        *(("--llm-model", m) for m in models),
+        ("--llm-judge-model", opt.llm_judge_model),
+    ]:
+        problem = unknown_builtin(name) if name else None
+        if problem is not None:
+            raise pytest.UsageError(f"{option}: {problem}")
+    judge = opt.llm_judge_model
+    if judge in ("llmbench/reference", "llmbench/violate"):
+        raise pytest.UsageError(
+            f"--llm-judge-model: {judge} replays a scenario's references and cannot judge; "
+            "use a real model, or llmbench/echo to test the wiring"
+        )
     api_base = opt.llm_api_base
     if api_base is None and config.getini("llm_api_base"):
         api_base = _ini_parse(config, "llm_api_base", _api_base)

@@ -7,20 +7,39 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+from typing import Any
 
-from pytest_llmbench.client.base import ModelSpec
+from pytest_llmbench.client.base import ChatRequest, ModelSpec
 from pytest_llmbench.client.scripted import EchoClient, ScriptedClient
-from pytest_llmbench.conversation import Plan, run_sample
+from pytest_llmbench.conversation import Plan, opening_messages, run_sample
 from pytest_llmbench.engine import Engine
 from pytest_llmbench.options import Settings
 from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
+
+
+def sample_params(plan: Plan, settings: Settings) -> dict[str, Any]:
+    """The generation parameters of the scenario's requests (the command line wins)."""
+    return {**plan.scenario.params, **settings.overrides}
+
+
+def opening_requests(plan: Plan, model: ModelSpec, settings: Settings) -> list[ChatRequest]:
+    """The first request of each sample: the one request known before the run (the
+    preflight asks the cache whether the run will call the model at all)."""
+    if model.builtin is not None:
+        return []
+    params = sample_params(plan, settings)
+    messages = [m.to_openai() for m in opening_messages(plan.scenario)]
+    return [
+        ChatRequest(model, messages, plan.scenario.tools, params, sample=i)
+        for i in range(settings.repeat)
+    ]
 
 
 async def run_samples(
     engine: Engine, plan: Plan, model: ModelSpec, settings: Settings
 ) -> ScenarioResult:
     scenario = plan.scenario
-    params = {**scenario.params, **settings.overrides}
+    params = sample_params(plan, settings)
     judge = (
         ModelSpec(settings.judge_model, settings.judge_api_base) if settings.judge_model else None
     )

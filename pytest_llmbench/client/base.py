@@ -9,6 +9,22 @@ from typing import Any, Protocol
 from pytest_llmbench.scoring.api import Message, ToolCall
 
 BUILTIN_PROVIDER = "llmbench"
+BUILTIN_MODELS = ("reference", "violate", "echo")
+
+
+def unknown_builtin(name: str) -> str | None:
+    """Why ``name`` is not a built-in model although it names the ``llmbench/`` provider (with a
+    did-you-mean), or ``None``. Checked before any call: litellm would otherwise retry an
+    unknown provider's model and end in its own traceback."""
+    provider, _, rest = name.partition("/")
+    if provider != BUILTIN_PROVIDER or rest in BUILTIN_MODELS:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(rest, BUILTIN_MODELS, n=1, cutoff=0.5)
+    hint = f"did you mean {BUILTIN_PROVIDER}/{close[0]}? " if close else ""
+    known = ", ".join(f"{BUILTIN_PROVIDER}/{m}" for m in BUILTIN_MODELS)
+    return f"{name} is not a built-in model; {hint}(built-in: {known})"
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,32 @@ def _warm_up(litellm: Any) -> None:
             pass
 
 
+def credential_problem(model: str, api_base: str | None) -> str | None:
+    """Why litellm cannot call ``model`` as configured (an unknown provider, or the environment
+    variables its provider reads are unset), or ``None``. Read from litellm's own provider
+    tables, so it names exactly the variables litellm would look for; nothing is sent."""
+    litellm = load_litellm()
+    try:
+        litellm.get_llm_provider(model=model, api_base=api_base)
+    except Exception:  # litellm raises BadRequestError ("LLM Provider NOT provided")
+        return (
+            f"{model}: litellm knows no provider {model.partition('/')[0]!r} "
+            "(see https://docs.litellm.ai/docs/providers)"
+        )
+    try:
+        found: Any = litellm.validate_environment(model=model, api_base=api_base)
+    except Exception:  # an optional check: a failure here must not stop a run that may work
+        return None
+    missing = [str(k) for k in (found or {}).get("missing_keys") or ()]
+    if api_base:  # the server is given: a provider's default-address variable is not needed
+        missing = [k for k in missing if not k.endswith(("_API_BASE", "_BASE_URL"))]
+    if not missing:
+        return None
+    if len(missing) == 1:
+        return f"{model}: {missing[0]} is not set (litellm needs it for this provider)"
+    return f"{model}: none of {', '.join(missing)} is set (litellm needs one for this provider)"
+
+
 def _retry_after(exc: BaseException, now: Clock = time.time) -> float | None:
     headers: Any = getattr(exc, "litellm_response_headers", None)
     response = getattr(exc, "response", None)

@@ -136,7 +136,8 @@ class ScorerContext:
     ``messages`` is the conversation up to and including the reply being judged (the whole
     conversation for conversation-level scorers); ``turn`` is the index of the user turn judged
     (the last one for conversation-level scorers). ``judge`` is the judge model when the run has
-    one; only an ``async`` scorer can ask it.
+    one; only an ``async`` scorer can ask it. ``judge_for(model)`` is a judge for another
+    model, asked the same way (a scorer naming its own judge model); ``None`` outside a run.
     """
 
     messages: Sequence[Message]
@@ -147,6 +148,7 @@ class ScorerContext:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     tools: Sequence[Mapping[str, Any]] = ()
     judge: Judge | None = None
+    judge_for: Callable[[str], Judge] | None = None
 
     @functools.cached_property
     def reply(self) -> str:
@@ -203,20 +205,26 @@ class JudgeNeed:
     model call rather than failing dialogue by dialogue. ``what`` names what needs the judge
     (for the message); ``without_judge`` is the scorer's variant for ``--llm-no-judge`` runs,
     which scores only what a program can decide (None: the scorer cannot run without one).
+    ``model`` is the scorer's own judge model (the ``judge`` scorer's ``model:``), asked through
+    ``ScorerContext.judge_for`` instead of the run's judge; ``None``: the run's judge.
     """
 
     what: str
     without_judge: Callable[[ScorerContext], Any] | None = None
+    model: str | None = None
 
 
 _JUDGE_NEED = "llmbench_judge_need"
 
 
 def requires_judge(
-    fn: FnT, what: str, without_judge: Callable[[ScorerContext], Any] | None = None
+    fn: FnT,
+    what: str,
+    without_judge: Callable[[ScorerContext], Any] | None = None,
+    model: str | None = None,
 ) -> FnT:
     """Mark the function a scorer factory returns as needing the judge (see ``JudgeNeed``)."""
-    setattr(fn, _JUDGE_NEED, JudgeNeed(what, without_judge))
+    setattr(fn, _JUDGE_NEED, JudgeNeed(what, without_judge, model))
     return fn
 
 
@@ -263,7 +271,7 @@ def scorer(name: str) -> Callable[[F], F]:
         need = judge_need(fn)
         if need is not None:  # the declaration survives the wrapping, its variant is named too
             variant = wrap(need.without_judge) if need.without_judge is not None else None
-            requires_judge(run, need.what, variant)
+            requires_judge(run, need.what, variant, need.model)
         return run
 
     def decorate(factory: F) -> F:
