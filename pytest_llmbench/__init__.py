@@ -10,6 +10,7 @@ is not pytest's.
 
 from __future__ import annotations
 
+from pytest_llmbench.errors import JudgeUnusable
 from pytest_llmbench.scoring.api import (
     JudgeNeed,
     Message,
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "JudgeNeed",
+    "JudgeUnusable",
     "Message",
     "Score",
     "ScorerContext",

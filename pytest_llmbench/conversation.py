@@ -59,13 +59,33 @@ def tool_result(scenario: Scenario, name: str, nth: int) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+@dataclass
+class JudgeTally:
+    """What one sample's judge calls cost, kept apart from the model under test's usage (the
+    results row's ``judge`` record, the summary's ``judge_*`` sums)."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    usage: Usage = dataclasses.field(default_factory=Usage)
+    cost: float | None = None
+
+    def add(self, response: ChatResponse) -> None:
+        self.calls += 1
+        self.cache_hits += response.cached
+        self.usage = self.usage + response.usage
+        if response.cost is not None:
+            self.cost = (self.cost or 0.0) + response.cost
+
+
 @dataclass(frozen=True)
 class EngineJudge:
     """``ctx.judge``: the judge model asked through the engine's ``call`` (cache, limits,
-    retries), like the model under test; its calls are not counted in the sample's usage."""
+    retries), like the model under test; its calls are counted in ``tally``, apart from the
+    sample's own usage."""
 
     spec: ModelSpec
     call: Call
+    tally: JudgeTally | None = None
 
     @property
     def model(self) -> str:
@@ -82,6 +102,8 @@ class EngineJudge:
             sample=attempt,
         )
         response = await self.call(request)
+        if self.tally is not None:
+            self.tally.add(response)
         return JudgeReply(response.content or "", response.finish_reason)
 
     async def __call__(
@@ -108,6 +130,7 @@ async def _score(
     mode: ScoringMode,
     scenario: Scenario,
     judge: Judge | None = None,
+    judge_for: Callable[[str], Judge] | None = None,
 ) -> list[Score]:
     ctx = ScorerContext(
         messages=tuple(messages),
@@ -118,6 +141,7 @@ async def _score(
         metadata=scenario.metadata,
         tools=scenario.tools,
         judge=judge,
+        judge_for=judge_for,
     )
     out = []
     for ref, fn in scorers:
@@ -148,11 +172,22 @@ async def run_sample(
     params: Mapping[str, Any],
     judge: ModelSpec | None = None,
     judge_call: Call | None = None,
+    judge_api_base: str | None = None,
 ) -> SampleResult:
     """One sample: ``call`` answers the model under test (a scripted client for the built-in
-    models), ``judge_call`` (default: ``call``) the judge model."""
+    models), ``judge_call`` (default: ``call``) the judge model, and any judge model a scorer
+    names itself (reached at ``judge_api_base``, the run's judge server)."""
     scenario = plan.scenario
-    asker = EngineJudge(judge, judge_call or call) if judge is not None else None
+    tally = JudgeTally()
+    ask = judge_call or call
+    asker = EngineJudge(judge, ask, tally) if judge is not None else None
+    askers: dict[str, Judge] = {}
+
+    def judge_for(name: str) -> Judge:
+        if name not in askers:
+            askers[name] = EngineJudge(ModelSpec(name, judge_api_base), ask, tally)
+        return askers[name]
+
     messages = opening_messages(scenario)[:-1]
     tool_counts: dict[str, int] = {}
     turn_scores: list[tuple[Score, ...]] = []
@@ -199,12 +234,19 @@ async def run_sample(
                 if not response.tool_calls or round_ == scenario.max_tool_rounds:
                     break
             scores = await _score(
-                (*plan.turn_scorers[k], *plan.each_turn), messages, k, "turn", mode, scenario, asker
+                (*plan.turn_scorers[k], *plan.each_turn),
+                messages,
+                k,
+                "turn",
+                mode,
+                scenario,
+                asker,
+                judge_for,
             )
             turn_scores.append(tuple(scores))
             if scenario.stop_on_failure and k < len(scenario.turns) - 1:
                 conv = await _score(
-                    plan.conversation, messages, k, "conversation", mode, scenario, asker
+                    plan.conversation, messages, k, "conversation", mode, scenario, asker, judge_for
                 )
                 if not all(s.passed for s in [*scores, *conv]):
                     conversation_scores = conv
@@ -219,6 +261,7 @@ async def run_sample(
                 mode,
                 scenario,
                 asker,
+                judge_for,
             )
     except (InfrastructureError, ScorerCrashed) as exc:
         error = str(exc)
@@ -234,4 +277,8 @@ async def run_sample(
         calls=calls,
         cache_hits=cache_hits,
         stopped_at_turn=stopped_at,
+        judge_calls=tally.calls,
+        judge_cache_hits=tally.cache_hits,
+        judge_usage=tally.usage,
+        judge_cost=tally.cost,
     )

@@ -43,6 +43,11 @@ class InfrastructureError(LLMBenchError):
     """
 
 
+class JudgeUnusable(InfrastructureError):
+    """A judge gave no usable verdict (unparsable after its re-ask): the sample is an error,
+    never a failure of the model. Public: a scorer that asks a judge raises it."""
+
+
 class CacheMiss(InfrastructureError):
     """``--llm-cache=replay`` found no stored response for a request."""
 

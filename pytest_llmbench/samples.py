@@ -53,7 +53,15 @@ async def run_samples(
             # The judge, if any, is a real model: only the model under test is scripted.
             scripted = functools.partial(engine.call, client=ScriptedClient(refs[i], history_users))
             r = await run_sample(
-                plan, model, i, scripted, settings.scoring, params, judge, engine.call
+                plan,
+                model,
+                i,
+                scripted,
+                settings.scoring,
+                params,
+                judge,
+                engine.call,
+                settings.judge_api_base,
             )
             return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
@@ -62,7 +70,17 @@ async def run_samples(
     call = functools.partial(engine.call, client=EchoClient()) if builtin == "echo" else engine.call
     samples = await asyncio.gather(
         *(
-            run_sample(plan, model, i, call, settings.scoring, params, judge, engine.call)
+            run_sample(
+                plan,
+                model,
+                i,
+                call,
+                settings.scoring,
+                params,
+                judge,
+                engine.call,
+                settings.judge_api_base,
+            )
             for i in range(settings.repeat)
         )
     )

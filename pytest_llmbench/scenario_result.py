@@ -26,6 +26,11 @@ class SampleResult:
     cache_hits: int = 0
     stopped_at_turn: int | None = None
     reference: str | None = None  # "pass[i]"/"fail[i]" when a built-in model replayed it
+    # The judge's calls for this sample (any judge model), apart from the model's own.
+    judge_calls: int = 0
+    judge_cache_hits: int = 0
+    judge_usage: Usage = field(default_factory=Usage)
+    judge_cost: float | None = None
 
     @property
     def scores(self) -> list[Score]:

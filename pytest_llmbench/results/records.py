@@ -23,6 +23,16 @@ class UsageRecord(TypedDict):
     total_tokens: int
 
 
+class JudgeUsageRecord(TypedDict):
+    """A sample's judge calls (every judge model it asked), apart from the model's usage."""
+
+    calls: int
+    cached: int  # calls answered from the cache
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float | None
+
+
 class _ScoreRecordBase(TypedDict):
     name: str
     passed: bool
@@ -69,6 +79,7 @@ class SampleRow(_SampleRowBase, total=False):
     skip_reason: str | None  # only on the row of an item that never ran
     reference: str | None  # "pass[i]" / "fail[i]" when a built-in model replayed it
     stopped_at_turn: int | None
+    judge: JudgeUsageRecord  # only when the sample asked a judge
 
 
 class ScenarioVerdict(Where):
@@ -111,6 +122,11 @@ class SuiteSummary(_SuiteSummaryBase, total=False):
     samples_per_scenario: int
     sample_pass_rate: float
     pass_at_k: dict[str, float]
+    # The judge's calls, tokens and cost (every judge model), when a judge was asked.
+    judge_calls: int
+    judge_prompt_tokens: int
+    judge_completion_tokens: int
+    judge_cost: float | None
 
 
 class RunInfo(TypedDict):

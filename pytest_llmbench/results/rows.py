@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pytest_llmbench.results.records import (
     ItemPayload,
+    JudgeUsageRecord,
     Outcome,
     SampleRow,
     ScenarioVerdict,
@@ -64,7 +65,7 @@ def item_payload(
             )
         )
     for r in result.samples if result is not None else ():
-        rows.append(
+        row = (
             # mypy asks optional keys of a ** item to be present; they need not be.
             SampleRow(
                 **where,  # type: ignore[typeddict-item]
@@ -84,6 +85,15 @@ def item_payload(
                 stopped_at_turn=r.stopped_at_turn,
             )
         )
+        if r.judge_calls:
+            row["judge"] = JudgeUsageRecord(
+                calls=r.judge_calls,
+                cached=r.judge_cache_hits,
+                prompt_tokens=r.judge_usage.prompt_tokens,
+                completion_tokens=r.judge_usage.completion_tokens,
+                cost=r.judge_cost,
+            )
+        rows.append(row)
     verdict = ScenarioVerdict(
         **where,
         outcome=outcome,

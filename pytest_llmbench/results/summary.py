@@ -72,6 +72,13 @@ def summarize(verdicts: list[ScenarioVerdict], rows: list[SampleRow]) -> list[Su
         costs = [r["cost"] for r in rs if r.get("cost") is not None]
         g["cost"] = sum(c for c in costs if c is not None) if costs else None
         g["calls"] = sum(r.get("calls", 0) for r in rs)
+        judge_rows = [r["judge"] for r in rs if r.get("judge")]
+        if judge_rows:
+            g["judge_calls"] = sum(j["calls"] for j in judge_rows)
+            g["judge_prompt_tokens"] = sum(j["prompt_tokens"] for j in judge_rows)
+            g["judge_completion_tokens"] = sum(j["completion_tokens"] for j in judge_rows)
+            judge_costs = [j["cost"] for j in judge_rows if j.get("cost") is not None]
+            g["judge_cost"] = sum(c for c in judge_costs if c is not None) if judge_costs else None
         g["cached_samples"] = sum(1 for r in rs if r.get("cached"))
         lat = [r["latency_s"] for r in rs if r.get("calls") and not r.get("cached")]
         g["latency_p50_s"] = percentile(lat, 0.5)

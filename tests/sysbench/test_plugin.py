@@ -165,6 +165,11 @@ def test_judge_verdicts_are_parsed_recorded_and_cached(
     assert [i["official"] for i in first["sysbench"]["items"]] == ["yes", "yes"]
     assert doc["run"]["params"]["judge_model"] == "openai/judge-model"
     assert first["judge"]["wording"] == "own"
+    # The judge's calls are counted apart from the model's, in the row and the summary.
+    judge_usage = doc["results"][0]["judge"]
+    assert judge_usage["calls"] == 8 and judge_usage["cached"] == 0
+    assert judge_usage["prompt_tokens"] > 0 and judge_usage["completion_tokens"] > 0
+    assert doc["summary"][0]["judge_calls"] == 8
     # A hand-written suite, our own judge wording and another judge: never "comparable".
     assert not doc["aggregates"]["sysbench"]["models"]["openai/fake-model"]["comparable"]
     run.stdout.fnmatch_lines(["sysbench *; not comparable with the published numbers*"])
