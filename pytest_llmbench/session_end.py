@@ -35,6 +35,7 @@ def finish_session(
     from pytest_llmbench.results.summary import summarize
 
     report = SessionReport(summarize(verdicts, rows))
+    report.notes += judge_notes(report.summary)
     # The families read rows as the plain JSON of a results file (they also read saved ones).
     report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
@@ -55,6 +56,32 @@ def finish_session(
     if verdicts and s.models:
         report.notes += _apply_gates(session, s, report.summary, verdicts)
     return report
+
+
+def judge_notes(summary: list[SuiteSummary]) -> list[str]:
+    """The judge's calls, tokens and cost per model under test (the table counts the model's)."""
+    totals: dict[str, list[int]] = {}
+    costs: dict[str, float | None] = {}
+    for g in summary:
+        if not g.get("judge_calls"):
+            continue
+        model = g["model"] or "-"
+        t = totals.setdefault(model, [0, 0, 0])
+        t[0] += g.get("judge_calls", 0)
+        t[1] += g.get("judge_prompt_tokens", 0)
+        t[2] += g.get("judge_completion_tokens", 0)
+        cost = g.get("judge_cost")
+        if cost is not None:
+            costs[model] = (costs.get(model) or 0.0) + cost
+    notes = []
+    for model, (calls, prompt, completion) in totals.items():
+        cost = costs.get(model)
+        price = f", ${cost:.4f}" if cost is not None else ""
+        notes.append(
+            f"llmbench: judge of {model}: {calls} call(s), tokens in/out "
+            f"{prompt}/{completion}{price}"
+        )
+    return notes
 
 
 def _write_results(

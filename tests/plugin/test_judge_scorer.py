@@ -151,6 +151,12 @@ def test_pass_with_the_judges_reason_and_tokens_counted(
     assert summary["judge_calls"] == 1
     assert summary["judge_prompt_tokens"] == judge["prompt_tokens"]
     assert summary["judge_completion_tokens"] == judge["completion_tokens"]
+    result.stdout.fnmatch_lines(
+        [
+            f"llmbench: judge of openai/fake-model: 1 call(s), tokens in/out "
+            f"{judge['prompt_tokens']}/{judge['completion_tokens']}"
+        ]
+    )
 
 
 def test_fail_is_a_failure_with_the_reason(
