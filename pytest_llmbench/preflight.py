@@ -109,9 +109,10 @@ def model_problems(
     return out
 
 
-def hf_problem(repo: str) -> str | None:
-    """Whether an upload to ``repo`` can start: a token that looks like one. (The repo id is
-    checked by the option's parser; whether the token is accepted only the Hub can say.)"""
+def hf_problem(repo: str, endpoint: str | None = None, timeout: float = 10.0) -> str | None:
+    """Whether an upload to ``repo`` can start: a token that looks like one, which the Hub
+    accepts (one ``whoami`` request, no retries) and which is not read-only. The repo id is
+    checked by the option's parser; the repo itself is created by the upload if missing."""
     from huggingface_hub import get_token
 
     try:
@@ -123,6 +124,37 @@ def hf_problem(repo: str) -> str | None:
     if token != token.strip() or any(c.isspace() or not c.isprintable() for c in token):
         # A pasted token with a trailing newline or \r: HTTP refuses it as a header value.
         return f"--llm-hf-repo={repo}: the Hugging Face token contains spaces or control characters"
+    return _hub_accepts(repo, token, endpoint, timeout)
+
+
+def _hub_accepts(repo: str, token: str, endpoint: str | None, timeout: float) -> str | None:
+    import os
+
+    from huggingface_hub import constants, get_session
+
+    # As the upload does: the option, then HF_ENDPOINT read now, then huggingface_hub's default.
+    base = (endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
+    url = urllib.parse.urlsplit(base)
+    where = f"{url.scheme}://{url.hostname}" + (f":{url.port}" if url.port else "")
+    try:
+        response = get_session().get(
+            f"{base}/api/whoami-v2", headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        )
+    except Exception as exc:  # no message: it could quote a header; the type says enough
+        return f"--llm-hf-repo={repo}: cannot reach the Hub at {where} ({type(exc).__name__})"
+    status = response.status_code
+    if status in (401, 403):
+        return f"--llm-hf-repo={repo}: the Hub at {where} rejects the token (HTTP {status})"
+    if status >= 400:
+        return f"--llm-hf-repo={repo}: the Hub at {where} answered HTTP {status}"
+    try:
+        role = response.json().get("auth", {}).get("accessToken", {}).get("role")
+    except Exception:  # an answer without the token's details: nothing more to check
+        role = None
+    if role == "read":
+        return (
+            f"--llm-hf-repo={repo}: the Hugging Face token is read-only; uploads need write access"
+        )
     return None
 
 
@@ -173,7 +205,7 @@ def check_run(
     """Every preflight problem of a run whose items are known (single process)."""
     problems = []
     if settings.hf_repo is not None:
-        problem = hf_problem(settings.hf_repo)
+        problem = hf_problem(settings.hf_repo, settings.hf_endpoint)
         if problem is not None:
             problems.append(problem)
     # A hook's own client or a managed server decides itself how models are reached.
@@ -187,7 +219,7 @@ def check_controller(settings: Settings, custom_client: bool) -> list[str]:
     scenarios will call; it checks the configured models and judge unless the run replays."""
     problems = []
     if settings.hf_repo is not None:
-        problem = hf_problem(settings.hf_repo)
+        problem = hf_problem(settings.hf_repo, settings.hf_endpoint)
         if problem is not None:
             problems.append(problem)
     if custom_client or settings.serve is not None or settings.cache_mode == "replay":
