@@ -158,6 +158,26 @@ def _hub_accepts(repo: str, token: str, endpoint: str | None, timeout: float) ->
     return None
 
 
+def _judges(plan: Plan, settings: Settings) -> list[Target]:
+    """The judge models the plan's scorers ask (their own ``model:`` or the run's judge)."""
+    from pytest_llmbench.scoring.api import judge_need
+
+    out = []
+    scorers = (*(b for t in plan.turn_scorers for b in t), *plan.each_turn, *plan.conversation)
+    for ref, fn in scorers:
+        need = judge_need(fn)
+        name = (need.model or settings.judge_model) if need is not None else None
+        if need is None or name is None:
+            continue
+        where = (
+            f"{plan.scenario.path.name}:{ref.line}: {ref.name} model"
+            if need.model
+            else "--llm-judge-model"
+        )
+        out.append(Target(ModelSpec(name, settings.judge_api_base), where))
+    return out
+
+
 def run_targets(
     pairs: Iterable[tuple[Plan, ModelSpec]], settings: Settings, cache: ResponseCache
 ) -> list[Target]:
@@ -167,32 +187,23 @@ def run_targets(
     use ``--llm-cache=replay`` for a run that must not touch the network)."""
     from pytest_llmbench.cache import cache_key
     from pytest_llmbench.samples import opening_requests
-    from pytest_llmbench.scoring.api import judge_need
 
     if settings.cache_mode == "replay":
         return []
     out: dict[ModelSpec, Target] = {}
     for plan, model in pairs:
-        requests = opening_requests(plan, model, settings)
-        if requests and all(cache.has(cache_key(r)) for r in requests):
-            continue
+        judges = _judges(plan, settings)
+        wanted = [t.model for t in judges] + ([model] if model.builtin is None else [])
+        if all(w in out for w in wanted):
+            continue  # nothing this scenario could add (and no request to hash)
+        if model.builtin is None and cache.reads:
+            requests = opening_requests(plan, model, settings)
+            if all(cache.has(cache_key(r)) for r in requests):
+                continue
         if model.builtin is None:
             out.setdefault(model, Target(model, "--llm-model"))
-        scorers = (*(b for t in plan.turn_scorers for b in t), *plan.each_turn, *plan.conversation)
-        for ref, fn in scorers:
-            need = judge_need(fn)
-            if need is None:
-                continue
-            name = need.model or settings.judge_model
-            if name is None:
-                continue
-            spec = ModelSpec(name, settings.judge_api_base)
-            where = (
-                f"{plan.scenario.path.name}:{ref.line}: {ref.name} model"
-                if need.model
-                else "--llm-judge-model"
-            )
-            out.setdefault(spec, Target(spec, where))
+        for t in judges:
+            out.setdefault(t.model, t)
     return list(out.values())
 
 

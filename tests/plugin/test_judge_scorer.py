@@ -236,6 +236,16 @@ def test_cached_rerun_makes_no_call(
     [row] = rows(pytester)
     assert row["judge"]["calls"] == 1 and row["judge"]["cached"] == 1
     assert row["judge"]["prompt_tokens"] > 0  # cached tokens are still the run's tokens
+    # With the server gone the preflight probes neither the model nor the judge: all cached.
+    base = fake_server.base_url
+    fake_server.stop()
+    offline = pytester.runpytest(
+        "--llm-model=openai/fake-model",
+        f"--llm-api-base={base}",
+        "--llm-judge-model=openai/judge-model",
+        f"--llm-judge-api-base={base}",
+    )
+    offline.assert_outcomes(passed=1)
 
 
 def test_scorer_names_its_own_judge_model(
