@@ -102,6 +102,11 @@ class BenchRun:
             self._preflight(session.items)
         self.dispatcher.dispatch(session.items)
 
+    def _refuse(self, problems: list[str]) -> None:
+        # Nothing ran: no results file is written (an earlier one at --llm-results is kept).
+        self.collector = None
+        raise pytest.UsageError(*problems, "llmbench: no model was called")
+
     def _custom_client(self) -> bool:
         return bool(self.config.hook.pytest_llmbench_make_client.get_hookimpls())
 
@@ -122,7 +127,7 @@ class BenchRun:
         cache = ResponseCache(s.cache_dir, s.cache_mode)
         problems = check_run(pairs, s, cache, self._custom_client())
         if problems:
-            raise pytest.UsageError(*problems, "llmbench: no model was called")
+            self._refuse(problems)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -146,7 +151,7 @@ class BenchRun:
 
             problems = check_controller(self.settings, self._custom_client())
             if problems:
-                raise pytest.UsageError(*problems, "llmbench: no model was called")
+                self._refuse(problems)
 
     def pytest_keyboard_interrupt(self) -> None:
         self._cancel()

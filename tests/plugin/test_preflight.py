@@ -164,8 +164,12 @@ def test_unreachable_api_base_is_one_usage_error(
 ) -> None:
     port = closed_port()
     write_suite(SUITE)
+    (pytester.path / "out.json").write_text("an earlier run")
     result = pytester.runpytest(
-        "--llm-model=openai/m", f"--llm-api-base=http://127.0.0.1:{port}/v1", "--llm-cache=off"
+        "--llm-model=openai/m",
+        f"--llm-api-base=http://127.0.0.1:{port}/v1",
+        "--llm-cache=off",
+        "--llm-results=out.json",
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     lines = usage_lines(result)
@@ -176,6 +180,8 @@ def test_unreachable_api_base_is_one_usage_error(
     )
     assert len(lines) == 2  # the problem, then "no model was called"
     result.assert_outcomes()
+    # Nothing ran: the results file of an earlier run is not replaced by an empty one.
+    assert (pytester.path / "out.json").read_text() == "an earlier run"
 
 
 def test_cached_run_needs_no_server_and_replay_never_probes(
