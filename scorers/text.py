@@ -9,6 +9,7 @@ from typing import Literal
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
 from .matching import (
+    Needle,
     case_note,
     char_count,
     check_bool,
@@ -22,6 +23,7 @@ from .matching import (
     quote_all,
     quote_tail,
     truncate,
+    unit_note,
     word_count,
 )
 
@@ -29,17 +31,22 @@ _REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.V
 
 
 @scorer("contains")
-def contains(text: str | list[str], case_sensitive: bool = True, all: bool = True) -> ScoreFn:
-    """The reply contains ``text`` (every item of a list if ``all``, at least one otherwise)."""
+def contains(
+    text: str | list[str], case_sensitive: bool = True, all: bool = True, units: bool = False
+) -> ScoreFn:
+    """The reply contains ``text`` (every item of a list if ``all``, at least one otherwise),
+    token-aware (``matching.Needle``: "18" is not in "2018", "bot" not in "bottom"); ``units``
+    folds unit spellings ("9 °C" = "9°C" = "9 degrees")."""
     needles = check_texts(text, "text")
     cs = check_bool(case_sensitive, "case_sensitive")
     need_all = check_bool(all, "all")
+    un = check_bool(units, "units")
+    compiled = {n: Needle(n, cs, un) for n in needles}
     what = ("all of " if need_all else "any of ") if len(needles) > 1 else ""
-    expected = f"{what}{quote_all(needles)}{case_note(cs)}"
+    expected = f"{what}{quote_all(needles)}{case_note(cs)}{unit_note(un)}"
 
     def score(ctx: ScorerContext) -> Score:
-        reply = fold(ctx.reply, cs)
-        found = [n for n in needles if fold(n, cs) in reply]
+        found = [n for n in needles if compiled[n].found_in(ctx.reply)]
         missing = [n for n in needles if n not in found]
         passed = not missing if need_all else bool(found)
         value = len(found) / len(needles)
@@ -53,15 +60,18 @@ def contains(text: str | list[str], case_sensitive: bool = True, all: bool = Tru
 
 
 @scorer("not_contains")
-def not_contains(text: str | list[str], case_sensitive: bool = True) -> ScoreFn:
-    """The reply contains none of ``text``."""
+def not_contains(
+    text: str | list[str], case_sensitive: bool = True, units: bool = False
+) -> ScoreFn:
+    """The reply contains none of ``text`` (token-aware, as ``contains``)."""
     needles = check_texts(text, "text")
     cs = check_bool(case_sensitive, "case_sensitive")
-    expected = f"none of {quote_all(needles)}{case_note(cs)}"
+    un = check_bool(units, "units")
+    compiled = {n: Needle(n, cs, un) for n in needles}
+    expected = f"none of {quote_all(needles)}{case_note(cs)}{unit_note(un)}"
 
     def score(ctx: ScorerContext) -> Score:
-        reply = fold(ctx.reply, cs)
-        found = [n for n in needles if fold(n, cs) in reply]
+        found = [n for n in needles if compiled[n].found_in(ctx.reply)]
         if not found:
             return Score(True, f"reply contains {expected}")
         reason = f"expected reply to contain {expected}; found {quote_all(found)}"
