@@ -217,6 +217,11 @@ class Needle:
     def count(self, reply: str) -> int:
         return sum(1 for _ in self._rx.finditer(self._hay(reply)))
 
+    def starts(self, reply: str) -> list[int]:
+        """Where the matches start (positions in ``reply`` when ``units`` is off; case folding
+        keeps positions except for rare expanding letters such as ß)."""
+        return [m.start() for m in self._rx.finditer(self._hay(reply))]
+
 
 def unit_note(units: bool) -> str:
     return " (unit spellings folded)" if units else ""
