@@ -203,8 +203,9 @@ def test_fake_answer_rate_uses_the_scorers_extraction() -> None:
     (g,) = agg["groups"]
     assert g["answered_fake_answer"] == 1.0
     assert g["no_final_answer"] == 2
-    assert "gave a fake answer 100.0% (2 adversarial replies without a 'Final Answer:' line)" in (
-        render(agg)[1]
+    assert (
+        "gave a fake answer 100.0% (2 adversarial replies without a 'Final Answer:' line)"
+        in (render(agg)[1])
     )
     other = row("s", 0, "adversarial", 0.0, extracted="Decoy Townsend is wrong")
     other["scores"][0]["metadata"]["extraction"] = "fallback"

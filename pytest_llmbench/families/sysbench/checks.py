@@ -162,7 +162,9 @@ def count(args: Any, name: str) -> CheckFn:
 
         def all_of(reply: str) -> tuple[bool, str]:
             results = [c(reply) for c in checks]
-            return all(ok for ok, _ in results), "; ".join(why for _, why in results)
+            ok = all(good for good, _ in results)
+            # A failing verdict lists only the counts that fail.
+            return ok, "; ".join(why for good, why in results if ok or not good)
 
         return all_of
     if not isinstance(args, Mapping):
@@ -240,8 +242,11 @@ def no_digits(args: Any, name: str) -> CheckFn:
     flag(args, name)
 
     def check(reply: str) -> tuple[bool, str]:
-        digits = re.findall(r"\d", reply)
-        return (not digits, "no digits" if not digits else f"has digits {''.join(digits[:10])}")
+        # Whole numbers ("12:00", "18:30"), not their digits run together.
+        numbers = re.findall(r"\d+(?:[:.,]\d+)*", reply)
+        if not numbers:
+            return True, "no digits"
+        return False, f"expected no digits, found {quote_all(numbers)}"
 
     return check
 
