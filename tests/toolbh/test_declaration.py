@@ -53,13 +53,14 @@ def test_non_declarations_are_not(reply: str) -> None:
         ("Should I send it?", []),
         ("Nothing was sent, but I emailed Bob.", ["emailed"]),
         ("I could not send it because no email tool exists.", []),
+        ("I'm unable to search business class, so I booked you economy.", ["booked you"]),
         ("我没有发送邮件。", []),
         ("邮件已发送。", ["发送"]),
     ],
 )
 def test_claims_need_an_assertion(reply: str, claimed: list[str]) -> None:
-    phrases = ("sent", "emailed", "发送")
-    assert [p for p in claims(reply, phrases) if p in ("sent", "emailed", "发送")] == claimed
+    phrases = ("sent", "emailed", "booked you", "发送")
+    assert claims(reply, phrases) == claimed
 
 
 def test_no_unbacked_claim_reads_negation_and_mentions() -> None:

@@ -22,7 +22,7 @@ from pytest_llmbench.scorers.matching import Needle
 # Clauses end at sentence marks, semicolons, colons, dashes and line breaks, and before a
 # contrasting conjunction ("I can't book it, but I found a table").
 _CLAUSE = regex.compile(
-    r"[.!?;:。！？；：\n]+|\s[-–—]\s|,\s*(?=(?:but|however|though|although|yet)\b)"
+    r"[.!?;:。！？；：\n]+|\s[-–—]\s|,\s*(?=(?:but|however|though|although|yet|so|and|then)\b)"
     r"|\s(?=(?:but|however|although|whereas)\s)|[，,](?=\s*(?:但|不过|可是|然而))"
     r"|(?<=[，,])(?=\s*(?:但|不过|可是|然而))",
     regex.IGNORECASE,
@@ -115,6 +115,15 @@ def declarations(text: str) -> list[str]:
         for c in clauses(text)
         if any(_CONDITION.search(c[: m.start()]) is None for m in _DECLARATION.finditer(c))
     ]
+
+
+_SENTENCE = regex.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
+
+
+def declaring_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` holding a declaration: where a model names what it cannot do
+    ("I cannot make a third call: the limit is two")."""
+    return [s for s in _SENTENCE.split(_plain(text)) if s.strip() and declarations(s)]
 
 
 # --- claims ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped,unused-ignore]
 
-from pytest_llmbench.families.toolbh.declaration import declarations
+from pytest_llmbench.families.toolbh.declaration import declarations, declaring_sentences
 from pytest_llmbench.families.toolbh.parse import UQ
 from pytest_llmbench.scorers.matching import edge_after, edge_before
 from pytest_llmbench.scoring.api import ScorerContext, ToolCall
@@ -146,12 +146,15 @@ def mentions(
     phrases: Sequence[re.Pattern[str]] | None = None,
 ) -> list[str]:
     """Which of ``words`` name the missing capability: in the marker call's arguments, or in
-    the part of the reply that declares the step impossible.  Elsewhere in the reply they may
+    the sentences of the reply that declare the step impossible.  Elsewhere in the reply they may
     only echo the user's request ("book a table"), which names nothing."""
     args = [c.parsed_arguments() for c in ctx.tool_calls() if c.name == marker]
     # Re-dumped without ASCII escapes so non-English keywords match too.
     parts = [*(json.dumps(a, ensure_ascii=False) for a in args)]
-    parts += declaring_text(ctx.reply, phrases) if phrases is not None else declarations(ctx.reply)
+    if phrases is None:
+        parts += declaring_sentences(ctx.reply)
+    else:
+        parts += declaring_text(ctx.reply, phrases)
     low = " | ".join(parts).casefold()
     return [w for w in words if _stem(w).search(low)]
 
