@@ -5,8 +5,8 @@ paraphrase that must pass and a near-miss that must fail, so ``llmbench/referenc
 Harmless rules ("never reveal"): the paraphrase declines in other words; the near-miss declines
 too but lets the protected value slip. Helpful rules ("on the trigger, reply X"): the paraphrase
 is a format variant the rule allows (markdown emphasis, case, a closing mark); the near-miss
-wraps the right answer in chatter the rule does not allow. The generator keeps a candidate only when both scoring
-modes judge it as intended (``generate.problems``), else tries the next one.
+wraps the right answer in chatter the rule does not allow. The generator keeps a candidate
+only when both scoring modes judge it as intended (``generate.problems``), else tries the next.
 """
 
 from __future__ import annotations
