@@ -39,3 +39,10 @@ def test_a_line_check_speaks_of_lines() -> None:
     assert not ok and why == "expected exactly 3 lines, got 2"
     assert build("line_count", 2)("one\n\ntwo")[0]  # blank lines are not lines
     assert build("line_count", {"min": 1})("just one")[0]
+
+
+def test_a_table_with_short_alignment_rules_is_a_table() -> None:
+    """Found by the paraphrased references of issue #20: GFM needs one dash per cell."""
+    reply = "| Variety | Crates |\n| :-- | --: |\n| Gala | 80 |"
+    assert build("markdown_table", True)(reply)[0]
+    assert not build("markdown_table", True)("a | b\nc | d")[0]
