@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+import regex as _regex  # type: ignore[import-untyped,unused-ignore]
+
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
 from .matching import (
@@ -17,6 +19,8 @@ from .matching import (
     check_str,
     check_str_list,
     check_texts,
+    edge_after,
+    edge_before,
     fold,
     prepare,
     quote,
@@ -201,10 +205,16 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
     cs, st = check_bool(case_sensitive, "case_sensitive"), check_bool(strip, "strip")
     want = fold(affix, cs)
     verb = "start" if start else "end"
+    # Token edges as in ``contains``: "Hello" does not start "Helloween", "ok" does not end "book".
+    edge = (
+        _regex.compile(_regex.escape(want) + edge_after(want[-1]))
+        if start
+        else _regex.compile(edge_before(want[0]) + _regex.escape(want) + r"\Z")
+    )
 
     def score(ctx: ScorerContext) -> Score:
         reply = prepare(ctx.reply, case_sensitive=cs, strip=st)
-        if reply.startswith(want) if start else reply.endswith(want):
+        if (edge.match(reply) if start else edge.search(reply)) is not None:
             return Score(True, f"reply {verb}s with {quote(affix)}{case_note(cs)}")
         got = ctx.reply.strip() if st else ctx.reply
         shown = quote(got) if start else quote_tail(got)

@@ -79,3 +79,11 @@ def test_generic_scorers_use_token_aware_matching() -> None:
     assert not _run("not_contains", {"text": "9 °C", "units": True}, "Oslo is 9 degrees")
     assert _run("not_contains", {"text": "9 °C", "units": True}, "Oslo is 19 degrees")
     assert _run("contains", {"text": "9 °C", "units": True}, "Oslo 9 degrees")
+
+
+def test_affixes_respect_token_edges() -> None:
+    assert not _run("starts_with", "Hello", "Helloween is coming")
+    assert _run("starts_with", "Hello", "Hello, world")
+    assert not _run("ends_with", "ok", "Read the book")
+    assert _run("ends_with", "ok", "That is ok")
+    assert _run("ends_with", "!", "Great!")  # punctuation affixes stay plain

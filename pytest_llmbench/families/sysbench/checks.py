@@ -125,7 +125,7 @@ def contains(args: Any, name: str) -> CheckFn:
         missing = [n.text for n in needles if n.text not in found]
         if not missing:
             return True, f"contains {quote_all(found)}"
-        return False, f"missing {quote_all(missing)}"
+        return False, f"expected {quote_all(n.text for n in needles)}; missing {quote_all(missing)}"
 
     return check
 
@@ -137,7 +137,7 @@ def contains_any(args: Any, name: str) -> CheckFn:
         found = _found(reply, needles)
         if found:
             return True, f"contains {quote_all(found)}"
-        return False, f"contains none of {quote_all(n.text for n in needles)}"
+        return False, f"expected any of {quote_all(n.text for n in needles)}; found none"
 
     return check
 
@@ -149,7 +149,10 @@ def not_contains(args: Any, name: str) -> CheckFn:
         found = _found(reply, needles)
         if not found:
             return True, f"contains none of {quote_all(n.text for n in needles)}"
-        return False, f"must not contain {quote_all(found)}"
+        return (
+            False,
+            f"expected none of {quote_all(n.text for n in needles)}; found {quote_all(found)}",
+        )
 
     return check
 
