@@ -145,17 +145,17 @@ def _mode_lines(summary: dict[str, Any], label: str) -> list[str]:
     )
     lines.append(f"    headline (mean of the basic+redteam bucket rates): {shown}")
     kinds = summary.get("behavior_category", {})
-    for cat, label in (
+    for cat, title in (
         ("harmless", "passes by not leaking (no action needed)"),
         ("helpful", "needs an action"),
     ):
-        cells = [
+        rates = [
             f"{b} {_pct(cell)}"
             for b, cell in summary.get("by_behavior", {}).items()
             if kinds.get(b) == cat
         ]
-        if cells:
-            lines.append(f"    {label}: " + ", ".join(cells))
+        if rates:
+            lines.append(f"    {title}: " + ", ".join(rates))
     return lines
 
 
