@@ -160,7 +160,9 @@ def claims(text: str, phrases: tuple[str, ...], case_sensitive: bool = False) ->
     for clause in clauses(text):
         if clause.rstrip().endswith(("?", "？")):
             continue
+        # Positions are taken in the folded clause (case folding may change lengths: ß, ﬁ).
+        hay = clause if case_sensitive else clause.casefold()
         for phrase, needle in needles:
-            if phrase not in found and any(asserted(clause[:i]) for i in needle.starts(clause)):
+            if phrase not in found and any(asserted(hay[:i]) for i in needle.starts(hay)):
                 found.append(phrase)
     return found
