@@ -116,3 +116,12 @@ def test_missing_needs_the_declaration_to_name_it(
 ) -> None:
     s = run("toolbh/declares_unsolvable", {"missing": missing}, _with_user(reply, user))
     assert s.passed is passed, s.reason
+
+
+def test_reasons_say_what_was_expected_and_found() -> None:
+    """Issue #20: no "(either)"; the reason names what was looked for."""
+    s = run("toolbh/declares_unsolvable", None, ctx("Here is the weather."))
+    assert "(either)" not in s.reason
+    assert "expected a call to UnsolvableQuery or a reply saying a step cannot be done" in s.reason
+    s = run("toolbh/declares_unsolvable", {"via": "text"}, ctx("Here is the weather."))
+    assert "found no such sentence" in s.reason

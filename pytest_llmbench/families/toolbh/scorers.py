@@ -258,7 +258,8 @@ def declares_unsolvable(
         evidence = native.unsolvable_evidence(ctx, mark, how, rx)
         if not evidence:
             wanted = _VIA[how].format(marker=mark)
-            return Score(False, f"expected {wanted}; found neither, reply {quote(ctx.reply)}")
+            none = {"tool": "no such call", "text": "no such sentence"}.get(how, "neither")
+            return Score(False, f"expected {wanted}; found {none}, reply {quote(ctx.reply)}")
         if need and not native.mentions(ctx, mark, need, rx):
             return Score(
                 False,
