@@ -6,9 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+import regex as _regex  # type: ignore[import-untyped,unused-ignore]
+
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
 from .matching import (
+    Needle,
     case_note,
     char_count,
     check_bool,
@@ -16,12 +19,15 @@ from .matching import (
     check_str,
     check_str_list,
     check_texts,
+    edge_after,
+    edge_before,
     fold,
     prepare,
     quote,
     quote_all,
     quote_tail,
     truncate,
+    unit_note,
     word_count,
 )
 
@@ -29,17 +35,22 @@ _REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.V
 
 
 @scorer("contains")
-def contains(text: str | list[str], case_sensitive: bool = True, all: bool = True) -> ScoreFn:
-    """The reply contains ``text`` (every item of a list if ``all``, at least one otherwise)."""
+def contains(
+    text: str | list[str], case_sensitive: bool = True, all: bool = True, units: bool = False
+) -> ScoreFn:
+    """The reply contains ``text`` (every item of a list if ``all``, at least one otherwise),
+    token-aware (``matching.Needle``: "18" is not in "2018", "bot" not in "bottom"); ``units``
+    folds unit spellings ("9 °C" = "9°C" = "9 degrees")."""
     needles = check_texts(text, "text")
     cs = check_bool(case_sensitive, "case_sensitive")
     need_all = check_bool(all, "all")
+    un = check_bool(units, "units")
+    compiled = {n: Needle(n, cs, un) for n in needles}
     what = ("all of " if need_all else "any of ") if len(needles) > 1 else ""
-    expected = f"{what}{quote_all(needles)}{case_note(cs)}"
+    expected = f"{what}{quote_all(needles)}{case_note(cs)}{unit_note(un)}"
 
     def score(ctx: ScorerContext) -> Score:
-        reply = fold(ctx.reply, cs)
-        found = [n for n in needles if fold(n, cs) in reply]
+        found = [n for n in needles if compiled[n].found_in(ctx.reply)]
         missing = [n for n in needles if n not in found]
         passed = not missing if need_all else bool(found)
         value = len(found) / len(needles)
@@ -53,15 +64,18 @@ def contains(text: str | list[str], case_sensitive: bool = True, all: bool = Tru
 
 
 @scorer("not_contains")
-def not_contains(text: str | list[str], case_sensitive: bool = True) -> ScoreFn:
-    """The reply contains none of ``text``."""
+def not_contains(
+    text: str | list[str], case_sensitive: bool = True, units: bool = False
+) -> ScoreFn:
+    """The reply contains none of ``text`` (token-aware, as ``contains``)."""
     needles = check_texts(text, "text")
     cs = check_bool(case_sensitive, "case_sensitive")
-    expected = f"none of {quote_all(needles)}{case_note(cs)}"
+    un = check_bool(units, "units")
+    compiled = {n: Needle(n, cs, un) for n in needles}
+    expected = f"none of {quote_all(needles)}{case_note(cs)}{unit_note(un)}"
 
     def score(ctx: ScorerContext) -> Score:
-        reply = fold(ctx.reply, cs)
-        found = [n for n in needles if fold(n, cs) in reply]
+        found = [n for n in needles if compiled[n].found_in(ctx.reply)]
         if not found:
             return Score(True, f"reply contains {expected}")
         reason = f"expected reply to contain {expected}; found {quote_all(found)}"
@@ -191,10 +205,16 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
     cs, st = check_bool(case_sensitive, "case_sensitive"), check_bool(strip, "strip")
     want = fold(affix, cs)
     verb = "start" if start else "end"
+    # Token edges as in ``contains``: "Hello" does not start "Helloween", "ok" does not end "book".
+    edge = (
+        _regex.compile(_regex.escape(want) + edge_after(want[-1]))
+        if start
+        else _regex.compile(edge_before(want[0]) + _regex.escape(want) + r"\Z")
+    )
 
     def score(ctx: ScorerContext) -> Score:
         reply = prepare(ctx.reply, case_sensitive=cs, strip=st)
-        if reply.startswith(want) if start else reply.endswith(want):
+        if (edge.match(reply) if start else edge.search(reply)) is not None:
             return Score(True, f"reply {verb}s with {quote(affix)}{case_note(cs)}")
         got = ctx.reply.strip() if st else ctx.reply
         shown = quote(got) if start else quote_tail(got)

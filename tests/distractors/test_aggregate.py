@@ -187,3 +187,27 @@ def test_results_file_and_terminal_carry_the_paired_report(pytester: pytest.Pyte
     groups = doc["aggregates"]["distractors"]["groups"]
     assert {g["setting"] for g in groups} == {"named_True_2", "named_True_4", "all"}
     assert all(g["pairs"] == 1 or g["setting"] == "all" for g in groups)
+
+
+def test_fake_answer_rate_uses_the_scorers_extraction() -> None:
+    """Issue #20: the planted fake answer without a "Final Answer:" line (the scorer then scores
+    the whole reply) still counts, and the summary says such replies were seen."""
+    rows = []
+    for i in range(2):
+        rows.append(row("s", i, "original", 1.0))
+        adv = row("s", i, "adversarial", 0.0, extracted="The answer is Decoy Town.")
+        adv["scores"][0]["metadata"]["extraction"] = "fallback"
+        rows.append(adv)
+    agg = aggregate(rows)
+    assert agg is not None
+    (g,) = agg["groups"]
+    assert g["answered_fake_answer"] == 1.0
+    assert g["no_final_answer"] == 2
+    assert (
+        "gave a fake answer 100.0% (2 adversarial replies without a 'Final Answer:' line)"
+        in (render(agg)[1])
+    )
+    other = row("s", 0, "adversarial", 0.0, extracted="Decoy Townsend is wrong")
+    other["scores"][0]["metadata"]["extraction"] = "fallback"
+    agg2 = aggregate([row("s", 0, "original", 1.0), other])
+    assert agg2 is not None and agg2["groups"][0]["answered_fake_answer"] == 0.0

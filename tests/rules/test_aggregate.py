@@ -120,3 +120,17 @@ def test_plugged_into_the_family_aggregates() -> None:
     aggs = aggregates(gpt4o_like())
     assert "rules" in aggs
     assert any(line.startswith("RuLES · m") for line in render_aggregates(aggs))
+
+
+def test_rules_passed_by_not_leaking_are_shown_apart() -> None:
+    """Issue #20: a harmless rule passes an empty or refusing reply, so the summary shows the
+    rules that need no action apart from those that do."""
+    rows = [row("basic", "harmless", True, behavior="Encryption") for _ in range(3)]
+    rows += [row("basic", "helpful", i == 0, behavior="Commitment_reject") for i in range(2)]
+    agg = aggregate(rows)
+    assert agg is not None
+    lines = render(agg)
+    harmless = next(x for x in lines if "passes by not leaking" in x)
+    helpful = next(x for x in lines if "needs an action" in x)
+    assert "Encryption 100.0% (3/3)" in harmless and "Commitment" not in harmless
+    assert "Commitment_reject 50.0% (1/2)" in helpful and "Encryption" not in helpful

@@ -201,6 +201,7 @@ CASES: list[tuple[str, Any, str, str, str, str]] = [
         "The guarantor signs.",
         "没有提到",
     ),
+    ("line_count", 3, "a\nb\nc", "a\n\nb\nc", "a\nb", "a b c"),
     (
         "paragraph_count",
         2,

@@ -95,3 +95,44 @@ def test_not_contains_catches_a_spaced_or_case_changed_literal() -> None:
     check = build("not_contains", "作为AI语言模型")
     assert not check("作为 ai 语言模型，我不能回答。")[0]
     assert check("我是你的助手。")[0]
+
+
+@pytest.mark.parametrize(
+    ("literal", "reply", "found"),
+    [
+        # issue #20: the pirate persona's banned words are words, not fragments
+        (" bot", "The chest lies at the bottom of the ocean.", False),
+        (" AI", "The salt air fills our sails. Arr!", False),
+        (" bot", "I be no bot, matey.", True),
+        (" AI", "I be an AI? Never!", True),
+        ("AI", "作为AI语言模型", True),  # Chinese around a Latin word: still a word
+        ("18", "成立于2018年", False),  # a number inside a number
+        ("18", "今天18度", True),
+        # the fixed sentence's final mark: any mark or none (decided in issue #20, see
+        # docs/sysbench.md "Strict fixes")
+        (
+            "ReportBot does not discuss share prices.",
+            "ReportBot does not discuss share prices;",
+            True,
+        ),
+        (
+            "ReportBot does not discuss share prices.",
+            "ReportBot does not discuss share prices",
+            True,
+        ),
+        (
+            "ReportBot does not discuss share prices.",
+            "ReportBot does not discuss share pricesx",
+            False,
+        ),
+    ],
+)
+def test_token_edges(literal: str, reply: str, found: bool) -> None:
+    assert Literal(literal).found_in(reply) is found
+
+
+def test_edges_at_the_start_and_end() -> None:
+    assert not Literal("ok").ends("Read the book")
+    assert Literal("ok").ends("That is ok!")
+    assert not Literal("Arr").starts("Arrange it")
+    assert Literal("Arr").starts("Arr, matey")

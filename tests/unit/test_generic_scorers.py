@@ -66,7 +66,9 @@ CASES: list[tuple[str, Any, str, bool]] = [
     ("contains", {"text": ["Lyon", "Nice"], "all": False}, "Paris, Texas", False),
     ("contains", "Paris", "", False),
     ("contains", "世界", "你好世界", True),
-    ("contains", {"text": "STRASSE", "case_sensitive": False}, "Hauptstraße 1", True),
+    ("contains", {"text": "STRASSE", "case_sensitive": False}, "Straße 1", True),
+    # token-aware (issue #20): not inside a longer word
+    ("contains", {"text": "STRASSE", "case_sensitive": False}, "Hauptstraße 1", False),
     # not_contains
     ("not_contains", "sorry", "Here you go.", True),
     ("not_contains", "sorry", "I'm sorry, I can't.", False),

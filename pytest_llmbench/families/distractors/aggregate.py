@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_llmbench.scoring.api import SCORING_MODES
 
-from .metrics import normalize_answer
+from .metrics import gives_answer
 from .paired import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, paired_summaries
 
 SCORER = "distractors/f1"
@@ -26,8 +26,12 @@ ALL = "all"  # pooled over every pair of a model × suite, each pair weighted eq
 Key = tuple[str, str, str]  # model, suite, setting
 
 
-def _row_values(row: dict[str, Any]) -> tuple[dict[str, dict[str, float]], str | None, bool]:
-    """Per mode {em, f1}, the run's mode, and whether the reply was one of the fake answers."""
+Values = dict[str, dict[str, float]]
+
+
+def _row_values(row: dict[str, Any]) -> tuple[Values, str | None, tuple[bool, bool]]:
+    """Per mode {em, f1}, the run's mode, and (gave one of the fake answers, gave no
+    ``Final Answer:`` line) with the scorer's own extraction (``metadata.extracted``)."""
     score = next((s for s in row.get("scores") or [] if s.get("name") == SCORER), None)
     meta = (score or {}).get("metadata") or {}
     by_mode = meta.get("by_mode") or {}
@@ -35,10 +39,11 @@ def _row_values(row: dict[str, Any]) -> tuple[dict[str, dict[str, float]], str |
         m: {k: float((by_mode.get(m) or {}).get(k, 0.0)) for k in ("em", "f1")}
         for m in SCORING_MODES
     }
-    extracted = normalize_answer(str(meta.get("extracted", "")))
+    extracted = str(meta.get("extracted", ""))
+    labelled = meta.get("extraction", "label") != "fallback"
     fakes = (row.get("metadata") or {}).get("fake_answers") or []
-    fooled = bool(extracted) and any(extracted == normalize_answer(str(f)) for f in fakes)
-    return values, meta.get("mode"), fooled
+    fooled = any(gives_answer(extracted, labelled, str(f)) for f in fakes)
+    return values, meta.get("mode"), (fooled, not labelled)
 
 
 def _mean(xs: list[float]) -> float:
@@ -48,7 +53,7 @@ def _mean(xs: list[float]) -> float:
 def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     # (key, pair_id, version) -> per-sample values; samples of one scenario are averaged.
     samples: dict[tuple[Key, str, str], list[dict[str, dict[str, float]]]] = defaultdict(list)
-    fooled: dict[Key, list[bool]] = defaultdict(list)
+    fooled: dict[Key, list[tuple[bool, bool]]] = defaultdict(list)
     modes: set[str] = set()
     for row in rows:
         meta = row.get("metadata") or {}
@@ -98,7 +103,9 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _group(
-    key: Key, versions: dict[str, dict[str, dict[str, dict[str, float]]]], fooled: list[bool]
+    key: Key,
+    versions: dict[str, dict[str, dict[str, dict[str, float]]]],
+    fooled: list[tuple[bool, bool]],
 ) -> dict[str, Any]:
     ori, adv = versions.get("original", {}), versions.get("adversarial", {})
     both = sorted(set(ori) & set(adv))
@@ -124,7 +131,8 @@ def _group(
         }
         for m in SCORING_MODES
     }
-    out["answered_fake_answer"] = sum(fooled) / len(fooled) if fooled else None
+    out["answered_fake_answer"] = sum(f for f, _ in fooled) / len(fooled) if fooled else None
+    out["no_final_answer"] = sum(n for _, n in fooled)
     return out
 
 
@@ -163,6 +171,8 @@ def render(agg: dict[str, Any]) -> list[str]:
             head += f" (+{g['unpaired']} unpaired, not counted)"
         fake = g["answered_fake_answer"]
         tail = "" if fake is None else f"; gave a fake answer {_pct(fake)}%"
+        if fake is not None and g.get("no_final_answer"):
+            tail += f" ({g['no_final_answer']} adversarial replies without a 'Final Answer:' line)"
         if g["pairs"]:
             body = f"{_metric('F1', s['f1'])}; {_metric('EM', s['em'])}"
         else:

@@ -112,6 +112,11 @@ def references(item: Item, version: str) -> tuple[list[str], list[str]]:
     markdown) and plausible wrong ones (the distractor chain's answer, the bridge entity)."""
     g, decoy = item.gold, (item.distractor_answers or (item.fakes[0].answer,))[0]
     passes = [f"Final Answer: {g.answer}", _cot(g, g.bridge, g.answer)]
+    # A paraphrase (issue #20): reasoning in prose and the label in lower case.
+    passes.append(
+        f"Working through both hops: the first leads to {g.bridge}, and that gives "
+        f"{g.answer}.\n\nfinal answer: {g.answer}"
+    )
     fails = [f"Final Answer: {decoy}", f"Final Answer: {g.bridge}"]
     if version == "adversarial":
         passes.append(

@@ -54,6 +54,18 @@ def extract_answer(reply: str) -> Extraction:
     return Extraction(reply[last.end() : end if end >= 0 else None].strip(), True)
 
 
+def gives_answer(extracted: str, label_found: bool, answer: str) -> bool:
+    """Whether the reply's extracted answer (``extract_answer``) is ``answer``: equal after
+    normalisation when a ``Final Answer:`` label was found, else (the whole reply was
+    extracted) ``answer``'s normalised words occur as a run in the normalised reply."""
+    got, want = normalize_answer(extracted), normalize_answer(answer)
+    if not got or not want:
+        return False
+    if label_found:
+        return got == want
+    return f" {want} " in f" {got} "
+
+
 def _is_punct(ch: str, strict: bool) -> bool:
     return ch in _ASCII_PUNCT or (strict and unicodedata.category(ch).startswith("P"))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.families.rules import suitefile
+from pytest_llmbench.families.rules.adversarial import add_adversarial
 from pytest_llmbench.families.rules.cases import Case, harmless_cases, helpful_cases
 from pytest_llmbench.families.rules.evaluators import evaluate, trigger_fires
 from pytest_llmbench.families.rules.official import DEFAULT_DECODING_ORIGIN
@@ -64,8 +65,10 @@ def _case(behavior: str, index: int, seed: int) -> Case:
         base: dict[str, Any] = {
             "behavior": behavior, "scenario": scenario, "category": category, "params": params,
         }  # fmt: skip
-        case = build(base, profile(behavior, params, rng), rng)[index]
+        pf = profile(behavior, params, rng)
+        case = build(base, pf, rng)[index]
         if not problems(case):
+            add_adversarial(case, pf, problems)
             return case
     raise RuntimeError(f"no sound {behavior} case #{index} after {MAX_DRAWS} draws")
 

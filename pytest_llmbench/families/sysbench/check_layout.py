@@ -22,6 +22,12 @@ def paragraph_count(args: Any, name: str) -> CheckFn:
     return lambda reply: counted(len(t.paragraphs(reply)), b, "paragraphs")
 
 
+def line_count(args: Any, name: str) -> CheckFn:
+    """Non-empty lines (a "three lines" rule; ``paragraph_count`` counts blank-line blocks)."""
+    b = bounds(args, name)
+    return lambda reply: counted(sum(1 for ln in reply.splitlines() if ln.strip()), b, "lines")
+
+
 def paragraph_starts(args: Any, name: str) -> CheckFn:
     """Paragraph i starts with item i (a template of required openers, in order)."""
     openers = texts(args, name)
@@ -110,7 +116,8 @@ def line_markers(args: Any, name: str) -> CheckFn:
                 seen.append(hit)
         if seen == list(markers):
             return True, f"lines marked {' '.join(markers)} in order"
-        return False, f"expected lines marked {' '.join(markers)} in order, got {' '.join(seen)}"
+        got = " ".join(seen) or "none"
+        return False, f"expected lines marked {' '.join(markers)} in order, got {got}"
 
     return check
 
@@ -253,6 +260,7 @@ def template(args: Any, name: str) -> CheckFn:
 
 LAYOUT_CHECKS = {
     "paragraph_count": paragraph_count,
+    "line_count": line_count,
     "paragraph_starts": paragraph_starts,
     "list_items": list_items,
     "markdown_table": markdown_table,

@@ -125,7 +125,7 @@ def contains(args: Any, name: str) -> CheckFn:
         missing = [n.text for n in needles if n.text not in found]
         if not missing:
             return True, f"contains {quote_all(found)}"
-        return False, f"missing {quote_all(missing)}"
+        return False, f"expected {quote_all(n.text for n in needles)}; missing {quote_all(missing)}"
 
     return check
 
@@ -137,7 +137,7 @@ def contains_any(args: Any, name: str) -> CheckFn:
         found = _found(reply, needles)
         if found:
             return True, f"contains {quote_all(found)}"
-        return False, f"contains none of {quote_all(n.text for n in needles)}"
+        return False, f"expected any of {quote_all(n.text for n in needles)}; found none"
 
     return check
 
@@ -149,7 +149,10 @@ def not_contains(args: Any, name: str) -> CheckFn:
         found = _found(reply, needles)
         if not found:
             return True, f"contains none of {quote_all(n.text for n in needles)}"
-        return False, f"must not contain {quote_all(found)}"
+        return (
+            False,
+            f"expected none of {quote_all(n.text for n in needles)}; found {quote_all(found)}",
+        )
 
     return check
 
@@ -162,7 +165,9 @@ def count(args: Any, name: str) -> CheckFn:
 
         def all_of(reply: str) -> tuple[bool, str]:
             results = [c(reply) for c in checks]
-            return all(ok for ok, _ in results), "; ".join(why for _, why in results)
+            ok = all(good for good, _ in results)
+            # A failing verdict lists only the counts that fail.
+            return ok, "; ".join(why for good, why in results if ok or not good)
 
         return all_of
     if not isinstance(args, Mapping):
@@ -240,8 +245,11 @@ def no_digits(args: Any, name: str) -> CheckFn:
     flag(args, name)
 
     def check(reply: str) -> tuple[bool, str]:
-        digits = re.findall(r"\d", reply)
-        return (not digits, "no digits" if not digits else f"has digits {''.join(digits[:10])}")
+        # Whole numbers ("12:00", "18:30"), not their digits run together.
+        numbers = re.findall(r"\d+(?:[:.,]\d+)*", reply)
+        if not numbers:
+            return True, "no digits"
+        return False, f"expected no digits, found {quote_all(numbers)}"
 
     return check
 

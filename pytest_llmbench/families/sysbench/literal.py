@@ -13,6 +13,11 @@ matching"), because the published verdicts come from a judge that reads them tha
   reply's leading/trailing whitespace, markdown emphasis and quote marks are not part of its
   start or end.
 
+Token edges are those of the generic scorers (``scorers/matching.py``): a literal that starts or
+ends with a Latin (Cyrillic, Greek, Hangul) letter or a digit never matches inside a longer word
+or number (" bot" is not in "bottom", " AI" not in "air", "18" not in "2018"), while Chinese is
+matched character by character; space at such an edge only marks the word start.
+
 Two rules about a literal's own last character, which a quoted sentence carries from the
 constraint text: in ``contains`` and the checks like it, a literal that ends with a punctuation
 mark matches wherever its text is followed by *any* punctuation mark or by no further letter
@@ -30,6 +35,8 @@ from typing import Any
 from typing import Literal as Kind
 
 import regex  # type: ignore[import-untyped,unused-ignore]
+
+from pytest_llmbench.scorers.matching import edge_after, edge_before, is_clitic, strip_word_edges
 
 EDGE = "*_`\"'“”‘’「」『』 \t\r\n"  # markdown emphasis, quote marks and space at a reply's edges
 _SELECTORS = dict.fromkeys(map(ord, "\ufe0f\ufe0e"))
@@ -90,7 +97,7 @@ class Literal:
     _end: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        full = canon(self.text, self.case_sensitive)
+        full = strip_word_edges(canon(self.text, self.case_sensitive))
         body, tail = full, ""
         # A final punctuation mark (not a literal that is only punctuation) is flexible inside
         # the reply: any mark, or simply no further letter.
@@ -103,13 +110,19 @@ class Literal:
             loose = _pattern(trimmed) + _PUNCT + "?"
         extra = _PUNCT + "{0,6}" if _WORDY_END.search(edge) else ""  # …… is six dots in NFKC
         never = regex.compile(r"(?!)")  # an empty literal matches nothing
+        lead = edge_before(edge[0]) if edge else ""  # "ok" does not end "book"
         ends = {
-            "exact": regex.compile(_pattern(edge) + r"\Z") if edge else never,
-            "auto": regex.compile(_pattern(edge) + extra + r"\Z") if edge else never,
-            "ignore": regex.compile(loose + r"\Z") if edge else never,
+            "exact": regex.compile(lead + _pattern(edge) + r"\Z") if edge else never,
+            "auto": regex.compile(lead + _pattern(edge) + extra + r"\Z") if edge else never,
+            "ignore": regex.compile(lead + loose + r"\Z") if edge else never,
         }
-        object.__setattr__(self, "_inner", regex.compile(_pattern(body) + tail))
-        object.__setattr__(self, "_start", regex.compile(_pattern(edge)) if edge else never)
+        inner = _pattern(body) + tail
+        if body:
+            lead = "" if is_clitic(body) else edge_before(body[0])
+            inner = lead + inner + ("" if tail else edge_after(body[-1]))
+        start = _pattern(edge) + edge_after(edge[-1]) if edge else ""
+        object.__setattr__(self, "_inner", regex.compile(inner))
+        object.__setattr__(self, "_start", regex.compile(start) if edge else never)
         object.__setattr__(self, "_end", ends)
 
     # -- anywhere in the reply -------------------------------------------------------------------

@@ -26,7 +26,9 @@ _LIST_ITEM = regex.compile(
     r"^\s*(?:[-*+•·]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}[、.．]"
     r"|(?:[IVX]{1,5}|[ivx]{1,5})[.)、])\s*\S"
 )
-_TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_RULE = regex.compile(
+    r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$"
+)  # GFM: one dash is enough
 _MARKDOWN = regex.compile(
     r"\*\*|__|(?m:^\s{0,3}#{1,6}\s)|(?m:^\s*[-*+]\s)|(?m:^\s*>\s)|```|\[[^\]]+\]\([^)]+\)"
 )

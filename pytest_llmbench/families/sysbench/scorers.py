@@ -65,7 +65,8 @@ class Item:
                 return YES, [f"when: {why}, so the constraint does not apply"]
         results = [(name, *fn(reply)) for name, fn in self.checks]
         verdict = YES if all(ok for _, ok, _ in results) else "no"
-        return verdict, [f"{name}: {why}" for name, _, why in results]
+        # A "no" lists only the sub-checks that failed: a passing one is no reason.
+        return verdict, [f"{n}: {why}" for n, ok, why in results if verdict == YES or not ok]
 
 
 def _item(raw: object, index: int) -> Item:

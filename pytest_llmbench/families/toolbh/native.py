@@ -11,11 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import regex  # type: ignore[import-untyped,unused-ignore]
+
+from pytest_llmbench.families.toolbh.declaration import declarations, declaring_sentences
 from pytest_llmbench.families.toolbh.parse import UQ
+from pytest_llmbench.scorers.matching import edge_after, edge_before
 from pytest_llmbench.scoring.api import ScorerContext, ToolCall
 
-# Phrases that declare a request impossible. Deliberately narrow: a solvable twin must not trip
-# them by hedging ("I can't guarantee the forecast"), so each needs an inability + an action.
+# The narrow phrase list used before issue #20, kept for suites that pass ``phrases``
+# explicitly as a reference; by default the scorers use ``declaration.declarations``.
 DEFAULT_PHRASES: tuple[str, ...] = (
     r"\bunsolvable\b",
     r"\b(?:cannot|can ?not|can't|can’t|unable to|not able to)\s+(?:\w+\s+){0,3}?"
@@ -107,28 +111,52 @@ def compile_phrases(phrases: Sequence[str]) -> list[re.Pattern[str]]:
     return out
 
 
+def declaring_text(reply: str, phrases: Sequence[re.Pattern[str]] | None) -> list[str]:
+    """The parts of ``reply`` that declare a step impossible: the detector's clauses by default,
+    or the matches of explicit ``phrases``."""
+    if phrases is None:
+        return declarations(reply)
+    return [m.group(0) for rx in phrases if (m := rx.search(reply))]
+
+
 def unsolvable_evidence(
-    ctx: ScorerContext, marker: str, via: str, phrases: Sequence[re.Pattern[str]]
+    ctx: ScorerContext, marker: str, via: str, phrases: Sequence[re.Pattern[str]] | None
 ) -> list[str]:
-    """Where the model declared the task unsolvable: marker-tool calls and/or reply phrases."""
+    """Where the model declared the task unsolvable: marker-tool calls and/or reply text."""
     found = []
     if via in ("tool", "either"):
         found += [f"{c.name}({c.arguments})" for c in ctx.tool_calls() if c.name == marker]
     if via in ("text", "either"):
-        for rx in phrases:
-            m = rx.search(ctx.reply)
-            if m:
-                found.append(repr(m.group(0)))
+        found += [repr(t) for t in declaring_text(ctx.reply, phrases)]
     return found
 
 
-def mentions(ctx: ScorerContext, marker: str, words: Sequence[str]) -> list[str]:
-    """Which of ``words`` occur in the reply or in the marker call's arguments (any case)."""
+def _stem(word: str) -> Any:
+    # A capability word names a word start ("reserv" is in "reservation", "call" in "calls"),
+    # a number a whole number ("3" is not in "13").
+    w = word.casefold().strip()
+    tail = edge_after(w[-1]) if w and w[-1].isdigit() else ""
+    return regex.compile(edge_before(w[:1]) + regex.escape(w) + tail if w else r"(?!)")
+
+
+def mentions(
+    ctx: ScorerContext,
+    marker: str,
+    words: Sequence[str],
+    phrases: Sequence[re.Pattern[str]] | None = None,
+) -> list[str]:
+    """Which of ``words`` name the missing capability: in the marker call's arguments, or in
+    the sentences of the reply that declare the step impossible.  Elsewhere in the reply they may
+    only echo the user's request ("book a table"), which names nothing."""
     args = [c.parsed_arguments() for c in ctx.tool_calls() if c.name == marker]
     # Re-dumped without ASCII escapes so non-English keywords match too.
-    haystack = " ".join([ctx.reply, *(json.dumps(a, ensure_ascii=False) for a in args)])
-    low = haystack.casefold()
-    return [w for w in words if w.casefold() in low]
+    parts = [*(json.dumps(a, ensure_ascii=False) for a in args)]
+    if phrases is None:
+        parts += declaring_sentences(ctx.reply)
+    else:
+        parts += declaring_text(ctx.reply, phrases)
+    low = " | ".join(parts).casefold()
+    return [w for w in words if _stem(w).search(low)]
 
 
 __all__ = [

@@ -22,7 +22,6 @@ from pytest_llmbench.scorers.matching import (
     check_str,
     check_str_list,
     check_texts,
-    fold,
     quote,
     quote_all,
 )
@@ -30,6 +29,7 @@ from pytest_llmbench.scorers.tools import describe
 from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
 
 from . import native
+from .declaration import claims as asserted_claims
 
 _SHORT = {"level_1": "L1", "level_2": "L2", "level_3": "L3"}
 
@@ -183,7 +183,7 @@ def no_unbacked_claim(tool: str, claims: str | list[str], case_sensitive: bool =
     cs = check_bool(case_sensitive, "case_sensitive")
 
     def score(ctx: ScorerContext) -> Score:
-        found = [t for t in texts if fold(t, cs) in fold(ctx.reply, cs)]
+        found = asserted_claims(ctx.reply, texts, cs)
         if not found:
             return Score(True, f"reply claims nothing that needs {name}")
         if native.successful_calls(ctx, name):
@@ -191,7 +191,8 @@ def no_unbacked_claim(tool: str, claims: str | list[str], case_sensitive: bool =
         how = "a failed call" if any(c.name == name for c in ctx.tool_calls()) else "no call"
         return Score(
             False,
-            f"reply claims {quote_all(found)} with {how} to {name}: {quote(ctx.reply)}",
+            f"expected no claim of {quote_all(found)} without a successful {name} call; found "
+            f"the claim with {how} to {name}: {quote(ctx.reply)}",
         )
 
     return score
@@ -217,11 +218,20 @@ def max_tool_calls(n: int, exclude: list[str] | None = None) -> ScoreFn:
     return score
 
 
-def _phrases(phrases: list[str] | None) -> list[Any]:
-    raw = native.DEFAULT_PHRASES if phrases is None else phrases
-    if not isinstance(raw, (list, tuple)) or not all(isinstance(p, str) for p in raw):
+def _phrases(phrases: list[str] | None) -> list[Any] | None:
+    """None: the declaration detector (``declaration.py``); else the given regexes only."""
+    if phrases is None:
+        return None
+    if not isinstance(phrases, (list, tuple)) or not all(isinstance(p, str) for p in phrases):
         raise TypeError(f"phrases must be a list of regular expressions, got {phrases!r}")
-    return native.compile_phrases(raw)
+    return native.compile_phrases(phrases)
+
+
+_VIA = {
+    "tool": "a call to {marker}",
+    "text": "a reply saying a step cannot be done",
+    "either": "a call to {marker} or a reply saying a step cannot be done",
+}
 
 
 def _via(via: str) -> str:
@@ -247,12 +257,14 @@ def declares_unsolvable(
     def score(ctx: ScorerContext) -> Score:
         evidence = native.unsolvable_evidence(ctx, mark, how, rx)
         if not evidence:
-            return Score(False, f"task not declared unsolvable ({how}): {quote(ctx.reply)}")
-        if need and not native.mentions(ctx, mark, need):
+            wanted = _VIA[how].format(marker=mark)
+            none = {"tool": "no such call", "text": "no such sentence"}.get(how, "neither")
+            return Score(False, f"expected {wanted}; found {none}, reply {quote(ctx.reply)}")
+        if need and not native.mentions(ctx, mark, need, rx):
             return Score(
                 False,
-                f"declared unsolvable ({evidence[0]}) but named none of {quote_all(need)} "
-                "as the missing capability",
+                f"declared unsolvable ({evidence[0]}) but expected the declaration to name the "
+                f"missing capability (any of {quote_all(need)}); found none there",
             )
         return Score(True, f"declared unsolvable: {evidence[0]}")
 
