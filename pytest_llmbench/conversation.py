@@ -19,6 +19,7 @@ from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
+from pytest_llmbench.redact import scrub
 from pytest_llmbench.scenario import Scenario, ScorerRef
 from pytest_llmbench.scenario_result import SampleResult
 from pytest_llmbench.scoring.api import (
@@ -264,7 +265,7 @@ async def run_sample(
                 judge_for,
             )
     except (InfrastructureError, ScorerCrashed) as exc:
-        error = str(exc)
+        error = scrub(str(exc))  # the one way errors enter results rows and reports
     return SampleResult(
         sample=sample,
         messages=tuple(messages),

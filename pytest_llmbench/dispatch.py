@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.errors import ServeError
 from pytest_llmbench.options import Settings
 
@@ -46,6 +47,7 @@ class Dispatcher:
                 from pytest_llmbench.client.router import RoutingClient
 
                 client = RoutingClient(s.transport)
+                client.preload(self._called_models())
             server = self.server if s.starts_server else None
             if server is not None:
                 from pytest_llmbench.serve.client import ServedClient
@@ -61,6 +63,28 @@ class Dispatcher:
                 retry=RetryPolicy(retries=s.retries),
             )
         return self._engine
+
+    def _called_models(self) -> list[ModelSpec]:
+        """The models the run's requests go to, as the router sees them: a served model at
+        its server's (placeholder) URL, under its served name."""
+        s = self.settings
+        specs = list(s.model_specs())
+        if s.judge_model:
+            specs.append(ModelSpec(s.judge_model, s.judge_api_base))
+        if self.server is None or not s.starts_server:
+            return specs
+        from pytest_llmbench.serve.spec import LOCAL_PROVIDER
+
+        served = self.server.spec
+        return [
+            ModelSpec(
+                served.model_name if m.name.startswith(f"{LOCAL_PROVIDER}/") else m.name,
+                "http://127.0.0.1/v1",
+            )
+            if m.api_base == served.identity
+            else m
+            for m in specs
+        ]
 
     def dispatch(self, items: Sequence[pytest.Item]) -> None:
         """Submit every selected scenario at once (controller or single process only: an xdist
@@ -94,7 +118,10 @@ class Dispatcher:
         except ServeError as exc:  # the managed server did not start: an error, not a failure
             error = str(exc)
         if error is not None:
-            pytest.fail(f"infrastructure error: {error}", pytrace=False)
+            from pytest_llmbench.redact import scrub
+            from pytest_llmbench.report.safe import plain
+
+            pytest.fail(plain(scrub(f"infrastructure error: {error}")), pytrace=False)
         from pytest_llmbench.report.progress import wait_with_progress
 
         pm = self.config.pluginmanager
@@ -109,9 +136,11 @@ class Dispatcher:
         item.result = result
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
-            from pytest_llmbench.redact import redact_env
+            from pytest_llmbench.redact import scrub
+            from pytest_llmbench.report.safe import plain
 
-            pytest.fail(redact_env(f"infrastructure error: {result.error}"), pytrace=False)
+            # The error quotes the server (an HTTP error body): escaped like model text.
+            pytest.fail(plain(scrub(f"infrastructure error: {result.error}")), pytrace=False)
 
     def progress_counts(self) -> tuple[int, int]:
         e = self._engine

@@ -30,6 +30,12 @@ def pytest_configure(config: pytest.Config) -> None:
     envdefaults.apply()
     config.addinivalue_line("markers", "llmbench: a pytest-llmbench scenario")
     settings = settings_from_config(config)
+    from pytest_llmbench import redact
+
+    for url in (settings.api_base, settings.judge_api_base, settings.hf_endpoint):
+        redact.register_url(url)
+    if settings.models:  # log records of a run calling models may quote a URL or a header
+        config.add_cleanup(redact.scrub_logs())
     run = BenchRun(config, settings)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
@@ -77,6 +83,7 @@ def pytest_runtest_makereport(
     report = yield
     # Suite items exist only once the collector module is loaded.
     collect = sys.modules.get("pytest_llmbench.collect")
+    _scrub(report, escape=collect is not None and isinstance(item, collect.ScenarioItem))
     if collect is not None and isinstance(item, collect.ScenarioItem):
         from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
 
@@ -88,6 +95,32 @@ def pytest_runtest_makereport(
             )
             report.user_properties.append((PAYLOAD_KEY, payload))
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    if report.failed:
+        _scrub(report, escape=False)
+    return report
+
+
+def _scrub(report: pytest.TestReport | pytest.CollectReport, *, escape: bool) -> None:
+    """Every report, of any exception type, reaches the terminal, ``-rA``, JUnit XML and the
+    xdist controller scrubbed of secrets; a suite item's report, which quotes server and model
+    text, also with control characters escaped."""
+    if report.longrepr is None and not report.sections:
+        return  # a passing test: nothing to scrub, and most reports are that
+    from pytest_llmbench.redact import scrub_report
+
+    extra = None
+    if escape:
+        from pytest_llmbench.report.safe import plain
+
+        extra = plain
+    scrub_report(report, extra=extra)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import Message, ToolCall
 
 BUILTIN_PROVIDER = "llmbench"
@@ -82,6 +83,29 @@ class Usage:
         )
 
 
+# Finish reasons after which asking again gets the same nothing: the output budget was spent
+# before any answer (a reasoning model thinking past max_tokens), or the provider's filter
+# withheld it.
+_FINAL_FINISH = frozenset({"length", "content_filter"})
+
+
+def check_answered(content: str | None, tool_calls: Sequence[ToolCall], finish: str | None) -> None:
+    """A reply must carry an answer: text (``""`` is an answer, an empty one) or a tool call.
+    ``content: null`` with no tool call is no reply at all; scored as an empty one, a broken
+    server would pass every "must not reveal X" scenario. Both transports call this: a
+    ``RetryableError`` (a garbled reply), or an ``InfrastructureError`` when the finish reason
+    says another try would end the same way; the item becomes an ERROR with the reason."""
+    if content is not None or tool_calls:
+        return
+    text = (
+        "the model server sent no answer: content is null and there is no tool call "
+        f"(finish_reason {finish!r})"
+    )
+    if finish in _FINAL_FINISH:
+        raise InfrastructureError(text)
+    raise RetryableError(f"malformed reply from the model server: {text}")
+
+
 @dataclass(frozen=True)
 class ChatResponse:
     content: str | None
@@ -112,6 +136,10 @@ class ChatResponse:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], cached: bool = False) -> ChatResponse:
+        """Raises ``ValueError`` for a reply without an answer (a cache written by a version
+        that accepted those): the cache reads it as a miss."""
+        if data.get("content") is None and not data.get("tool_calls"):
+            raise ValueError("a reply with neither content nor tool calls")
         u = data.get("usage") or {}
         return cls(
             content=data.get("content"),

@@ -10,61 +10,75 @@ litellm's exception zoo.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import warnings
 from typing import Any
 
 from pytest_llmbench import envdefaults
 from pytest_llmbench.backoff import Clock, server_wait
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, Usage
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, Usage, check_answered
+from pytest_llmbench.credentials import key_variable, sendable_key
 from pytest_llmbench.errors import InfrastructureError, RetryableError
+from pytest_llmbench.redact import scrub
 from pytest_llmbench.scoring.api import ToolCall
 
 _litellm: Any = None
+_load_lock = threading.Lock()
 # Local OpenAI-compatible servers ignore the key, but litellm's openai/ route refuses to send
 # without one.
 _PLACEHOLDER_KEY = "sk-llmbench-no-key"
 
 
 def load_litellm() -> Any:
-    """Import and configure litellm once; import-time warnings are not the user's concern."""
-    global _litellm
-    if _litellm is None:
-        envdefaults.apply()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import litellm
+    """Import and configure litellm once, warnings of the import and of the warm-up ignored:
+    they are our dependencies' warnings, not the user's test warnings.
 
-        litellm.suppress_debug_info = True
-        litellm.telemetry = False
-        _warm_up(litellm)
-        _litellm = litellm
+    Call it from the main thread first (``RoutingClient.preload`` does, before the engine
+    thread starts). The warnings filters are one list for the whole process (before Python
+    3.14) and ``warnings.catch_warnings`` saves and restores it without a lock: entered in the
+    engine thread while pytest's main thread enters and leaves each test's own
+    ``catch_warnings``, the two restore each other's lists, and a project's
+    ``filterwarnings = error`` ends up applied (or lost) at random. So the engine thread never
+    touches the filters: if litellm is first needed there, it is imported as it is."""
+    global _litellm
+    with _load_lock:
+        if _litellm is None:
+            envdefaults.apply()
+            if threading.current_thread() is threading.main_thread():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    litellm = _import_and_warm_up()
+            else:
+                litellm = _import_and_warm_up()
+            _litellm = litellm
     return _litellm
 
 
-# pydantic warns about litellm's ReadOnly TypedDicts the first time each type's schema is built,
-# i.e. during the first calls, in our engine thread, while pytest's per-test warning filters are
-# in force: under -W error the call itself would fail.
-_READONLY_WARNING = r".*ReadOnly.*"
+def _import_and_warm_up() -> Any:
+    import litellm
 
-
-def _quiet_known_warnings() -> None:
-    warnings.filterwarnings("ignore", message=_READONLY_WARNING, category=UserWarning)
+    litellm.suppress_debug_info = True
+    litellm.telemetry = False
+    _warm_up(litellm)
+    return litellm
 
 
 def _warm_up(litellm: Any) -> None:
-    """Build litellm's response types once, outside any test, with warnings ignored."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            litellm.completion(
-                model="openai/llmbench-warm-up",
-                messages=[{"role": "user", "content": "hi"}],
-                mock_response="ok",
-                api_key=_PLACEHOLDER_KEY,
-            )
-        except Exception:  # warming up is an optimisation; a failure here changes nothing
-            pass
+    """Build litellm's response types once, now. pydantic warns about litellm's ``ReadOnly``
+    TypedDicts the first time each type's schema is built: left to the first real call, that
+    happens in the engine thread while a test's warning filters are in force, and under
+    ``filterwarnings = error`` the warning is raised inside pydantic's schema building (seen as
+    ``AttributeError: __pydantic_core_schema__`` on a later call)."""
+    try:
+        litellm.completion(
+            model="openai/llmbench-warm-up",
+            messages=[{"role": "user", "content": "hi"}],
+            mock_response="ok",
+            api_key=_PLACEHOLDER_KEY,
+        )
+    except Exception:  # warming up is an optimisation; a failure here changes nothing
+        pass
 
 
 def credential_problem(model: str, api_base: str | None) -> str | None:
@@ -119,7 +133,10 @@ class LiteLLMClient:
             kwargs["api_base"] = request.model.api_base
             if request.model.name.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
                 kwargs["api_key"] = _PLACEHOLDER_KEY
-        _quiet_known_warnings()
+        variable = key_variable(request.model.name)
+        key = os.environ.get(variable, "") if variable else ""
+        if key != sendable_key(key):  # litellm would send the stray "\r" as it is
+            kwargs["api_key"] = sendable_key(key)
         started = time.perf_counter()
         try:
             response = await litellm.acompletion(
@@ -138,7 +155,7 @@ class LiteLLMClient:
     def _map_error(self, exc: Exception) -> Exception:
         litellm = self.litellm
         name = type(exc).__name__
-        text = f"{name}: {_short(str(exc))}"
+        text = scrub(f"{name}: {_short(str(exc))}")
         retryable = (
             litellm.RateLimitError,
             litellm.InternalServerError,
@@ -170,6 +187,8 @@ class LiteLLMClient:
             raise RetryableError(f"malformed reply from the model server: {exc}") from exc
         if content is not None and not isinstance(content, str):
             raise RetryableError("malformed reply from the model server: content is not text")
+        finish = getattr(choice, "finish_reason", None)
+        check_answered(content, calls, finish)
         usage = getattr(response, "usage", None)
         tokens = Usage(
             int(getattr(usage, "prompt_tokens", 0) or 0),
@@ -178,7 +197,7 @@ class LiteLLMClient:
         return ChatResponse(
             content=content,
             tool_calls=calls,
-            finish_reason=getattr(choice, "finish_reason", None),
+            finish_reason=finish,
             usage=tokens,
             cost=self._cost(request, response),
             latency_s=latency,

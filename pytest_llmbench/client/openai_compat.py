@@ -18,14 +18,21 @@ import os
 import time
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from pytest_llmbench.backoff import Clock, server_wait
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
+from pytest_llmbench.client.base import (
+    ChatRequest,
+    ChatResponse,
+    ModelSpec,
+    Usage,
+    check_answered,
+)
+from pytest_llmbench.credentials import KEY_ENV, sendable_key
 from pytest_llmbench.errors import InfrastructureError, RetryableError
+from pytest_llmbench.redact import scrub
 from pytest_llmbench.scoring.api import ToolCall
 
-# provider prefix -> environment variable litellm reads the key from for that route
-KEY_ENV = {"openai": "OPENAI_API_KEY", "hosted_vllm": "HOSTED_VLLM_API_KEY"}
 _RETRYABLE_STATUS = frozenset({408, 409, 425, 429})
 
 
@@ -33,6 +40,13 @@ def is_openai_compatible(model: ModelSpec) -> bool:
     """Routes the fast path may take: an OpenAI-compatible route with an explicit server."""
     provider, sep, rest = model.name.partition("/")
     return bool(sep and rest and model.api_base and provider in KEY_ENV)
+
+
+def endpoint(api_base: str) -> str:
+    """The chat-completions URL of ``api_base``, its query kept after the path (Azure-style
+    ``?api-version=``, a key given as ``?api_key=``)."""
+    parts = urlsplit(api_base)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
 
 
 def _error_text(status: int, raw: bytes) -> str:
@@ -152,9 +166,17 @@ class AiohttpSender:
                 raw = await resp.read()
                 return resp.status, relevant_headers(resp.headers), raw
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise RetryableError(f"Timeout: no reply from {url} within {timeout:g} s") from exc
+            where = scrub(url)
+            raise RetryableError(f"Timeout: no reply from {where} within {timeout:g} s") from exc
         except aiohttp.ClientError as exc:
-            raise RetryableError(f"APIConnectionError: {type(exc).__name__}: {exc}") from exc
+            text = scrub(f"{type(exc).__name__}: {exc}")
+            raise RetryableError(f"APIConnectionError: {text}") from exc
+        except ValueError as exc:
+            # aiohttp refuses a request it cannot build (a header with a control character,
+            # credentials both in the URL and a header): retrying cannot help, and letting it
+            # through would print a traceback whose frames show the headers, key included.
+            text = scrub(f"{type(exc).__name__}: {exc}")
+            raise InfrastructureError(f"the request to {scrub(url)} was not sent: {text}") from None
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -181,12 +203,12 @@ class OpenAICompatibleClient:
 
     def _headers(self, request: ChatRequest) -> dict[str, str]:
         provider = request.model.name.partition("/")[0]
-        key = os.environ.get(KEY_ENV.get(provider, ""), "")
+        key = sendable_key(os.environ.get(KEY_ENV.get(provider, ""), ""))
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
         assert request.model.api_base is not None
-        url = request.model.api_base.rstrip("/") + "/chat/completions"
+        url = endpoint(request.model.api_base)
         body = json.dumps(self.request_body(request), ensure_ascii=False).encode("utf-8")
         started = time.perf_counter()
         status, headers, raw = await self.sender.send(url, body, self._headers(request), timeout)
@@ -198,6 +220,7 @@ class OpenAICompatibleClient:
                 raise RetryableError(text, wait, rate_limited=status == 429)
             raise InfrastructureError(text)
         content, calls, finish, usage = parse_completion(raw)
+        check_answered(content, calls, finish)
         return ChatResponse(
             content=content,
             tool_calls=calls,

@@ -1,18 +1,23 @@
 """Which client sends a request: the OpenAI-compatible fast path or litellm (and
 ``llmbench/echo`` when it is asked as a judge).
 
-Both network clients are built on first use, so a run answered entirely from the cache or by
-the built-in models imports neither litellm (seconds of start-up) nor aiohttp. litellm is
-imported in a worker thread: the import takes seconds and must not freeze the engine loop while
-fast-path calls are in flight.
+Both network clients are built on first use. The modules they need are imported beforehand by
+``preload``, from pytest's main thread, before the engine thread starts: importing them (and
+warming litellm up) raises our dependencies' warnings, which must be kept from the user's
+warning filters, and that can be done safely in the main thread only (``load_litellm``). A run
+of built-in models imports neither litellm (seconds of start-up) nor aiohttp.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import threading
+import warnings
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient, ModelSpec
 from pytest_llmbench.client.openai_compat import OpenAICompatibleClient, is_openai_compatible
 from pytest_llmbench.client.scripted import EchoClient
 from pytest_llmbench.errors import InfrastructureError
@@ -30,11 +35,22 @@ class RoutingClient:
         self._echo = EchoClient()
 
     def uses_fast_path(self, request: ChatRequest) -> bool:
-        return (
-            self.transport == "auto"
-            and request.model.builtin is None
-            and is_openai_compatible(request.model)
-        )
+        return self.takes_fast_path(request.model)
+
+    def takes_fast_path(self, model: ModelSpec) -> bool:
+        return self.transport == "auto" and model.builtin is None and is_openai_compatible(model)
+
+    def preload(self, models: Iterable[ModelSpec]) -> None:
+        """Import the transports ``models`` will be sent through, now, in the calling thread
+        (the main thread, before the engine thread exists), their import-time warnings
+        ignored."""
+        models = [m for m in models if m.builtin is None]
+        if any(self.takes_fast_path(m) for m in models):
+            _import_quietly("aiohttp")
+        if not all(self.takes_fast_path(m) for m in models):
+            from pytest_llmbench.client.litellm_client import load_litellm
+
+            load_litellm()
 
     async def _litellm_client(self) -> LiteLLMClient:
         if self._litellm is None:
@@ -77,3 +93,12 @@ class RoutingClient:
         for client in (self._direct, self._litellm):
             if client is not None:
                 await client.aclose()
+
+
+def _import_quietly(name: str) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        importlib.import_module(name)  # filters are not ours to change off the main thread
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        importlib.import_module(name)

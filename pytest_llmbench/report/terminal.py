@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from pytest_llmbench.redact import scrub
+from pytest_llmbench.report.safe import plain
 from pytest_llmbench.results.records import SuiteSummary
 
 
@@ -114,5 +116,5 @@ def write_summary(config: pytest.Config, summary: list[SuiteSummary], notes: lis
     tr.write_sep("=", "llmbench summary")
     color = bool(getattr(tr, "hasmarkup", False))
     tr.write(render_summary(summary, tr._tw.fullwidth if hasattr(tr, "_tw") else 100, color))
-    for note in notes:
-        tr.write_line(note)
+    for note in notes:  # notes quote paths, URLs and servers' error messages
+        tr.write_line(plain(scrub(note)))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from pytest_llmbench.options import Settings
+from pytest_llmbench.redact import scrub
 from pytest_llmbench.results.records import RunInfo
 
 
@@ -31,6 +32,10 @@ def git_revision(cwd: str) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+def _scrubbed(url: str | None) -> str | None:
+    return scrub(url) if url is not None else None
+
+
 def _iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).isoformat()
 
@@ -49,13 +54,13 @@ def run_info(
         "finished": _iso(time.time()),
         "duration_s": round(time.time() - started, 3),
         "models": list(s.models),
-        "api_base": s.api_base,
+        "api_base": _scrubbed(s.api_base),
         "params": {
             "overrides": dict(s.overrides),
             "repeat": s.repeat,
             "scoring": s.scoring,
             "judge_model": s.judge_model,
-            "judge_api_base": s.judge_api_base,
+            "judge_api_base": _scrubbed(s.judge_api_base),
             "concurrency": s.concurrency,
             "rpm": s.rpm,
             "timeout_s": s.timeout,
@@ -69,6 +74,7 @@ def run_info(
             "python": platform.python_version(),
         },
         "git_revision": git_revision(rootpath),
-        "command": [sys.executable.rsplit("/", 1)[-1], *invocation_args],
+        # The command line may hold a URL with credentials (--llm-api-base=http://u:p@host).
+        "command": [scrub(a) for a in (sys.executable.rsplit("/", 1)[-1], *invocation_args)],
         "platform": platform.platform(),
     }

@@ -73,3 +73,18 @@ class PerPromptScript:
             attempt = self.seen.get(i, 0)
             self.seen[i] = attempt + 1
         return self.behave(i, attempt)
+
+
+def all_outputs(pytester: pytest.Pytester, result: pytest.RunResult) -> dict[str, str]:
+    """Everything a run left for anyone to read: its terminal output and every file it wrote
+    in the pytester folder (results, JUnit XML, cache entries, log files), suites aside."""
+    outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str()}
+    for path in pytester.path.rglob("*"):
+        if path.is_file() and not path.name.endswith((".yaml", ".py", ".toml", ".ini")):
+            outputs[str(path.relative_to(pytester.path))] = path.read_text(errors="replace")
+    return outputs
+
+
+def leaks(outputs: dict[str, str], *secrets: str) -> list[tuple[str, str]]:
+    """(output, secret) for every secret found in an output."""
+    return [(name, s) for name, text in outputs.items() for s in secrets if s in text]
