@@ -83,7 +83,7 @@ def pytest_runtest_makereport(
     report = yield
     # Suite items exist only once the collector module is loaded.
     collect = sys.modules.get("pytest_llmbench.collect")
-    _scrub(report, escape=collect is not None and isinstance(item, collect.ScenarioItem))
+    _scrub(report, ours=collect is not None and isinstance(item, collect.ScenarioItem))
     if collect is not None and isinstance(item, collect.ScenarioItem):
         from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
 
@@ -103,24 +103,27 @@ def pytest_make_collect_report(
 ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
     report = yield
     if report.failed:
-        _scrub(report, escape=False)
+        collect = sys.modules.get("pytest_llmbench.collect")
+        _scrub(report, ours=collect is not None and isinstance(collector, collect.SuiteFile))
     return report
 
 
-def _scrub(report: pytest.TestReport | pytest.CollectReport, *, escape: bool) -> None:
+def _scrub(report: pytest.TestReport | pytest.CollectReport, *, ours: bool) -> None:
     """Every report, of any exception type, reaches the terminal, ``-rA``, JUnit XML and the
-    xdist controller scrubbed of secrets; a suite item's report, which quotes server and model
-    text, also with control characters escaped."""
+    xdist controller with the environment's secrets replaced. A report of ours (a suite item,
+    a suite file) is scrubbed of credential-shaped text too (URL userinfo, ``?api_key=``,
+    ``Bearer …``) and, as it quotes server and model text, has its control characters escaped;
+    the project's own tests keep their URLs and escape codes as they wrote them."""
     if report.longrepr is None and not report.sections:
         return  # a passing test: nothing to scrub, and most reports are that
     from pytest_llmbench.redact import scrub_report
 
     extra = None
-    if escape:
+    if ours:
         from pytest_llmbench.report.safe import plain
 
         extra = plain
-    scrub_report(report, extra=extra)
+    scrub_report(report, patterns=ours, extra=extra)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -37,7 +37,7 @@ _SECRET_PARAM = (
     r"[\w.-]*?(?:key|token|secret|password|passwd|pwd|sig|signature|auth|credential)[\w.-]*"
 )
 _USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@?#'\"<>]+@")
-_QUERY = re.compile(rf"(?P<name>[?&;]{_SECRET_PARAM}=)[^&#\s'\"<>]+", re.IGNORECASE)
+_QUERY = re.compile(rf"(?P<name>[?&;]{_SECRET_PARAM}=)[^&;#\s'\"<>]+", re.IGNORECASE)
 # A token has a digit or a symbol in it: "Bearer token missing" stays readable.
 _AUTH_SCHEME = re.compile(
     r"(?P<name>\b(?:Bearer|Basic)\s+)(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}"
@@ -181,15 +181,18 @@ def scrub_tree(obj: Any, clean: Callable[[str], str]) -> Any:
     return obj
 
 
-def scrub_report(report: Any, *, extra: Callable[[str], str] | None = None) -> None:
+def scrub_report(
+    report: Any, *, patterns: bool = True, extra: Callable[[str], str] | None = None
+) -> None:
     """Rewrite a pytest report in place so that neither the terminal, nor ``-rA``'s summary, nor
     JUnit XML, nor an xdist controller sees a secret: the failure representation (any exception
     type: tracebacks show every frame's arguments, ``--showlocals`` their locals) and the
-    captured output and log sections. ``extra`` is applied after scrubbing (e.g. escaping)."""
+    captured output and log sections. Without ``patterns``, known secret values only (``redact``
+    rather than ``scrub``). ``extra`` is applied after scrubbing (e.g. escaping)."""
     secrets = secret_values()
 
     def clean(text: str) -> str:
-        text = scrub(text, secrets)
+        text = scrub(text, secrets) if patterns else redact(text, secrets)
         return extra(text) if extra is not None else text
 
     longrepr = getattr(report, "longrepr", None)

@@ -182,3 +182,12 @@ def test_router_answers_fast_path_calls_without_importing_litellm(
     assert content == "ok"
     assert len(fake_server.requests) == 1
     assert router._litellm is None
+
+
+def test_the_endpoint_keeps_the_query_after_the_path() -> None:
+    from pytest_llmbench.client.openai_compat import endpoint
+
+    assert endpoint("http://h:1/v1/") == "http://h:1/v1/chat/completions"
+    assert endpoint("https://u:p@h/openai?api-version=2024-06-01") == (
+        "https://u:p@h/openai/chat/completions?api-version=2024-06-01"
+    )
