@@ -45,7 +45,7 @@ def key_variable(model_name: str) -> str | None:
 
 def sendable_key(value: str | None) -> str:
     """A key as it may go into a header: surrounding whitespace (a trailing newline or ``\\r``)
-    removed. ``credential_problem`` has refused, before the run, keys broken inside."""
+    removed. ``sending_problem`` has refused, before the run, keys broken inside."""
     return (value or "").strip()
 
 
@@ -56,7 +56,7 @@ def has_userinfo(url: str) -> bool:
         return False
 
 
-def credential_problem(
+def sending_problem(
     endpoints: Iterable[Endpoint],
     environ: Mapping[str, str],
     direct: Callable[[ModelSpec], bool],

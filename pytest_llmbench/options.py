@@ -497,14 +497,14 @@ def settings_from_config(config: pytest.Config) -> Settings:
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     from pytest_llmbench.client.router import RoutingClient
-    from pytest_llmbench.credentials import Endpoint, credential_problem
+    from pytest_llmbench.credentials import Endpoint, sending_problem
 
     endpoints = [Endpoint(ModelSpec(m, api_base), "--llm-api-base") for m in models]
     if opt.llm_judge_model:
         judge = ModelSpec(opt.llm_judge_model, opt.llm_judge_api_base)
         endpoints.append(Endpoint(judge, "--llm-judge-api-base"))
     transport = opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS))
-    problem = credential_problem(endpoints, os.environ, RoutingClient(transport).takes_fast_path)
+    problem = sending_problem(endpoints, os.environ, RoutingClient(transport).takes_fast_path)
     if problem is not None:
         raise pytest.UsageError(problem)
     return Settings(

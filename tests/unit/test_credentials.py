@@ -5,9 +5,9 @@ from __future__ import annotations
 from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.credentials import (
     Endpoint,
-    credential_problem,
     key_variable,
     sendable_key,
+    sending_problem,
 )
 
 
@@ -16,7 +16,7 @@ def _direct(spec: ModelSpec) -> bool:
 
 
 def _problem(name: str, base: str | None, **env: str) -> str | None:
-    return credential_problem([Endpoint(ModelSpec(name, base), "--llm-api-base")], env, _direct)
+    return sending_problem([Endpoint(ModelSpec(name, base), "--llm-api-base")], env, _direct)
 
 
 def test_key_variables_follow_the_provider() -> None:
