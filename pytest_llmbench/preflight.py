@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_llmbench.client.base import ModelSpec
-from pytest_llmbench.client.openai_compat import KEY_ENV
+from pytest_llmbench.credentials import KEY_ENV
 
 if TYPE_CHECKING:
     from pytest_llmbench.cache import ResponseCache
