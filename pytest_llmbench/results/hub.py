@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_llmbench.backoff import Backoff, Clock, parse_retry_after
 from pytest_llmbench.errors import CardError, UploadError
-from pytest_llmbench.redact import redact, secret_values
+from pytest_llmbench.redact import redact, scrub, secret_values
 from pytest_llmbench.results.card import jsonl_path, merge_card
 from pytest_llmbench.results.jsonl import dataset_rows
 
@@ -222,7 +222,7 @@ def upload_results_file(
 
 def _message(exc: BaseException | None, secrets: list[str]) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__  # one line for the terminal
-    return redact(f"{type(exc).__name__}: {text}", secrets)
+    return scrub(f"{type(exc).__name__}: {text}", secrets)  # an endpoint URL's userinfo too
 
 
 def retry_command(path: Path, repo_id: str, endpoint: str | None, private: bool) -> str:
