@@ -84,7 +84,13 @@ def pytest_runtest_makereport(
         if final:
             outcome = "error" if report.when == "setup" and report.failed else report.outcome
             payload = item_payload(
-                item.nodeid, item.scenario, item.model, item.result, outcome, item.skip_reason
+                item.nodeid,
+                item.scenario,
+                item.model,
+                item.result,
+                outcome,
+                item.skip_reason,
+                item.config.rootpath,
             )
             report.user_properties.append((PAYLOAD_KEY, payload))
     return report

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import subprocess
-import sys
 import uuid
 from collections.abc import Sequence
 from importlib import metadata
 
 from pytest_llmbench.options import Settings
+from pytest_llmbench.results.privacy import recorded_endpoint, typed_command
 from pytest_llmbench.results.records import RunInfo
 
 
@@ -49,13 +49,13 @@ def run_info(
         "finished": _iso(time.time()),
         "duration_s": round(time.time() - started, 3),
         "models": list(s.models),
-        "api_base": s.api_base,
+        "api_base": recorded_endpoint(s.api_base, s.record_endpoint),
         "params": {
             "overrides": dict(s.overrides),
             "repeat": s.repeat,
             "scoring": s.scoring,
             "judge_model": s.judge_model,
-            "judge_api_base": s.judge_api_base,
+            "judge_api_base": recorded_endpoint(s.judge_api_base, s.record_endpoint),
             "concurrency": s.concurrency,
             "rpm": s.rpm,
             "timeout_s": s.timeout,
@@ -69,6 +69,6 @@ def run_info(
             "python": platform.python_version(),
         },
         "git_revision": git_revision(rootpath),
-        "command": [sys.executable.rsplit("/", 1)[-1], *invocation_args],
+        "command": typed_command(invocation_args, rootpath, s.record_endpoint),
         "platform": platform.platform(),
     }
