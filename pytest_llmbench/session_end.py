@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
-from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.results.records import (
+    ComparisonRecord,
+    SampleRow,
+    ScenarioVerdict,
+    SuiteSummary,
+)
+
+if TYPE_CHECKING:
+    from pytest_llmbench.gates import GateResult
 
 
 @dataclass
@@ -39,9 +47,15 @@ def finish_session(
     # The families read rows as the plain JSON of a results file (they also read saved ones).
     report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
+    # The gates are decided before the file is written, so it records the comparisons; the
+    # exit status is set last.
+    gate_result = _evaluate_gates(session, s, report.summary, verdicts)
+    comparisons = list(gate_result.comparisons) if gate_result is not None else []
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
-        report.results_path = _write_results(session.config, s, started, verdicts, rows, report)
+        report.results_path = _write_results(
+            session.config, s, started, verdicts, rows, report, comparisons
+        )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
 
@@ -53,8 +67,8 @@ def finish_session(
             ran=bool(rows),
             interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
         )
-    if verdicts and s.models:
-        report.notes += _apply_gates(session, s, report.summary, verdicts)
+    if gate_result is not None:
+        report.notes += _apply_gates(session, gate_result, verdicts)
     return report
 
 
@@ -91,6 +105,7 @@ def _write_results(
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
     report: SessionReport,
+    comparisons: list[ComparisonRecord],
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
@@ -98,6 +113,7 @@ def _write_results(
 
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
     document = build_document(info, verdicts, rows, report.summary, report.aggregates)
+    document["comparisons"] = comparisons
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
     path = settings.results
     if path is None:  # kept (not a temp file) so a failed upload can be retried from it
@@ -120,18 +136,27 @@ def _marked_thresholds(session: pytest.Session) -> dict[str, float]:
     return marked
 
 
-def _apply_gates(
+def _evaluate_gates(
     session: pytest.Session,
     settings: Settings,
     summary: list[SuiteSummary],
     verdicts: list[ScenarioVerdict],
+) -> GateResult | None:
+    if not (verdicts and settings.models):
+        return None
+    from pytest_llmbench import gates
+
+    per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
+    return gates.evaluate(settings, summary, verdicts, per_suite)
+
+
+def _apply_gates(
+    session: pytest.Session, result: GateResult, verdicts: list[ScenarioVerdict]
 ) -> list[str]:
     """pytest returns ``session.exitstatus`` as read *after* the sessionfinish hooks, so
     assigning it here decides the process exit code (checked with pytester in tests/gates)."""
     from pytest_llmbench import gates
 
-    per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
-    result = gates.evaluate(settings, summary, verdicts, per_suite)
     if not result.configured:
         return result.notes  # no gate: pytest's own exit status stands
     status, notes = gates.exit_status(
@@ -140,6 +165,8 @@ def _apply_gates(
         tests_failed=session.testsfailed,
         scenario_failures=sum(1 for v in verdicts if v["outcome"] == "failed"),
         stopped_early=bool(session.shouldfail or session.shouldstop),
+        inconclusive=result.inconclusive,
+        thresholds=result.thresholds,
     )
     session.exitstatus = status
     return result.notes + notes

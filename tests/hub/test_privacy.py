@@ -11,6 +11,7 @@ import pytest
 
 from pytest_llmbench.packaged import suites_root
 from pytest_llmbench.results.privacy import host_class, portable_path, typed_command
+from pytest_llmbench.schema import validator
 from tests.conftest import WARNINGS_AS_ERRORS
 from tests.hub.conftest import hub_files_text
 from tests.servers.hub_server import FakeHubServer
@@ -61,6 +62,7 @@ def test_no_absolute_path_or_endpoint_in_any_uploaded_file(
     host = fake_server.base_url.split("//", 1)[1].split("/", 1)[0]  # 127.0.0.1:PORT
     for leak in (str(pytester.path), str(Path.home()), sys.executable, host, "/tmp/"):
         assert leak not in text, leak
+    validator("results").validate(json.loads(out.read_text(encoding="utf-8")))
     run_info = json.loads(out.read_text(encoding="utf-8"))["run"]
     assert run_info["api_base"] == "local"
     assert run_info["params"]["judge_api_base"] == "local"
