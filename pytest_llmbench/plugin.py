@@ -96,6 +96,20 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(config: pytest.Config) -> Generator[None, None, None]:
+    # The terminal reporter's own wrapper prints the short test summary after the inner
+    # implementations (where the long table is written); tryfirst makes this wrapper the
+    # outer one, so the recap comes after it, right before the final "N passed" line.
+    result = yield
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None and run.report is not None:
+        from pytest_llmbench.session_end import write_recap
+
+        write_recap(config, run.settings, run.report)
+    return result
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
     if run is not None:

@@ -29,6 +29,10 @@ class SessionReport:
     aggregates: dict[str, dict[str, Any]] = field(default_factory=dict)
     results_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # upload, gates, rate limits
+    # For the recap, the last thing printed (report/recap.py):
+    upload: list[str] = field(default_factory=list)  # what became of the upload
+    gates: list[str] = field(default_factory=list)  # the gates' outcome (none: no gate)
+    comparable: dict[str, bool] = field(default_factory=dict)  # per suite with provenance
 
 
 def finish_session(
@@ -59,7 +63,7 @@ def finish_session(
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
 
-        report.notes += upload_after_run(
+        report.upload = upload_after_run(
             report.results_path,
             s.hf_repo,
             endpoint=s.hf_endpoint,
@@ -67,8 +71,13 @@ def finish_session(
             ran=bool(rows),
             interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
         )
+        report.notes += report.upload
     if gate_result is not None:
-        report.notes += _apply_gates(session, gate_result, verdicts)
+        report.gates = _apply_gates(session, gate_result, verdicts)
+        report.notes += gate_result.notes + report.gates
+    from pytest_llmbench.report.recap import comparability
+
+    report.comparable = comparability(verdicts)
     return report
 
 
@@ -154,11 +163,12 @@ def _apply_gates(
     session: pytest.Session, result: GateResult, verdicts: list[ScenarioVerdict]
 ) -> list[str]:
     """pytest returns ``session.exitstatus`` as read *after* the sessionfinish hooks, so
-    assigning it here decides the process exit code (checked with pytester in tests/gates)."""
+    assigning it here decides the process exit code (checked with pytester in tests/gates).
+    Returns what to say about the outcome (nothing without a gate)."""
     from pytest_llmbench import gates
 
     if not result.configured:
-        return result.notes  # no gate: pytest's own exit status stands
+        return []  # no gate: pytest's own exit status stands
     status, notes = gates.exit_status(
         session.exitstatus,
         result.failures,
@@ -169,7 +179,7 @@ def _apply_gates(
         thresholds=result.thresholds,
     )
     session.exitstatus = status
-    return result.notes + notes
+    return notes
 
 
 def terminal_notes(settings: Settings, report: SessionReport) -> list[str] | None:
@@ -200,3 +210,18 @@ def write_terminal_summary(
     from pytest_llmbench.families import render_aggregates
 
     write_summary(config, report.summary, render_aggregates(report.aggregates, notes) + notes)
+
+
+def write_recap(config: pytest.Config, settings: Settings, report: SessionReport) -> None:
+    """The few lines printed last, after pytest's short test summary."""
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None or not settings.models or not report.summary:
+        return
+    from pytest_llmbench.report.recap import recap_lines
+
+    lines = recap_lines(
+        report.summary, report.comparable, report.gates, report.results_path, report.upload
+    )
+    tr.write_sep("-", "llmbench recap")
+    for line in lines:
+        tr.write_line(line)

@@ -101,7 +101,7 @@ def test_a_series_of_runs_loads_as_one_typed_table(
     fourth = run(pytester, "--llm-model=custom/model", "--llm-retries=0")
     fourth.assert_outcomes(passed=4, errors=1)
     uploads = [line for line in fourth.stdout.lines if "uploaded run" in line]
-    assert len(uploads) == 1
+    assert len(set(uploads)) == 1  # (the recap repeats it last)
 
     folder = snapshot_download(
         REPO, repo_type="dataset", endpoint=hub.url, cache_dir=str(tmp_path / "snap")
