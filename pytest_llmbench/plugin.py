@@ -7,12 +7,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_llmbench import envdefaults
 from pytest_llmbench.benchrun import RUN_KEY, BenchRun
 from pytest_llmbench.options import add_options, settings_from_config
+
+if TYPE_CHECKING:
+    from pytest_llmbench.scenario_result import ScenarioResult
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -80,6 +84,7 @@ def pytest_runtest_makereport(
     if collect is not None and isinstance(item, collect.ScenarioItem):
         from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
 
+        _scenario_duration(report, item.result)
         final = report.when == "call" or (report.when == "setup" and not report.passed)
         if final:
             outcome = "error" if report.when == "setup" and report.failed else report.outcome
@@ -94,6 +99,17 @@ def pytest_runtest_makereport(
             )
             report.user_properties.append((PAYLOAD_KEY, payload))
     return report
+
+
+def _scenario_duration(report: pytest.TestReport, result: ScenarioResult | None) -> None:
+    """Every scenario is dispatched at once, so the first item's setup waits for the engine
+    as a whole and the others find their result ready: the measured durations (junit's
+    ``time``, ``--durations``) were all on one item. Each item reports its own scenario's
+    model-call time instead, on the phase that ends it."""
+    if report.when == "setup" and report.passed:
+        report.duration = 0.0  # the wait for the engine: the call phase gets the time
+    elif report.when in ("setup", "call") and result is not None:
+        report.duration = result.model_seconds
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
