@@ -176,7 +176,9 @@ def merge_features(info: Any) -> list[Any]:
     return [*ours, *others]
 
 
-def merge_meta(meta: dict[str, Any], repo_id: str) -> dict[str, Any]:
+def merge_meta(meta: dict[str, Any], repo_id: str, has_latest: bool = True) -> dict[str, Any]:
+    """``has_latest``: some ``latest/`` file exists (a repo whose runs have no model has none,
+    and a config matching no file breaks the viewer: ``all_runs`` is then the only one)."""
     meta = dict(meta)
     meta.setdefault("license", LICENSE)
     meta.setdefault("pretty_name", f"{repo_id.split('/')[-1]} (pytest-llmbench results)")
@@ -190,14 +192,15 @@ def merge_meta(meta: dict[str, Any], repo_id: str) -> dict[str, Any]:
         "config_name": LATEST,
         "data_files": [{"split": "train", "path": LATEST_GLOB}],
     }
-    if not has_default:
-        latest["default"] = True
-    all_runs = {
+    all_runs: dict[str, Any] = {
         "config_name": ALL_RUNS,
         "data_files": [{"split": "train", "path": "runs/*/results.jsonl"}],
     }
-    meta["configs"] = [latest, all_runs, *others]
-    meta["dataset_info"] = merge_features(meta.get("dataset_info"))
+    if not has_default:
+        (latest if has_latest else all_runs)["default"] = True
+    meta["configs"] = [latest, all_runs, *others] if has_latest else [all_runs, *others]
+    infos = merge_features(meta.get("dataset_info"))
+    meta["dataset_info"] = [i for i in infos if has_latest or i.get("config_name") != LATEST]
     return meta
 
 
@@ -207,9 +210,10 @@ def merge_card(existing: str | None, document: ResultsDocument, repo_id: str) ->
 
 
 def merge_card_state(
-    existing: str | None, document: ResultsDocument, repo_id: str
+    existing: str | None, document: ResultsDocument, repo_id: str, latest_exists: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """The new README.md and the merged state (which says what ``latest`` now holds)."""
+    """The new README.md and the merged state (which says what ``latest`` now holds).
+    ``latest_exists``: the repo already has ``latest/`` files."""
     meta, body = split_card(existing or "")
     state = merge_state(_state(body), document)
     block = render_block(state)
@@ -221,6 +225,7 @@ def merge_card_state(
         body = body.rstrip("\n") + "\n\n" + block + "\n"
     else:
         body = INTRO.format(title=_cell(repo_id)) + block + "\n"
-    meta = merge_meta(meta, repo_id)
+    has_latest = latest_exists or bool(won_latest(state, document["run"]["run_id"]))
+    meta = merge_meta(meta, repo_id, has_latest)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{front}---\n\n{body.lstrip(chr(10))}", state

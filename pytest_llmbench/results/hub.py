@@ -135,7 +135,8 @@ def _attempt(
             )
             card = Path(local).read_text(encoding="utf-8")
     rows = dataset_rows(document)
-    readme, state = merge_card_state(card, document, repo_id)
+    latest_exists = any(n.startswith("latest/") for n in names)
+    readme, state = merge_card_state(card, document, repo_id, latest_exists)
     files = {
         f"{folder}/results.json": raw,
         jsonl_path(run_id): to_jsonl(rows),

@@ -96,3 +96,20 @@ def test_transient_statuses(status: int, transient: bool) -> None:
 def test_retry_command_quotes_paths() -> None:
     cmd = retry_command(Path("my runs/r.json"), "o/n", "http://h", True)
     assert cmd == "llmbench upload 'my runs/r.json' --repo o/n --endpoint http://h --private"
+
+
+def test_features_are_in_the_form_datasets_reads() -> None:
+    import datasets
+
+    features = datasets.Features._from_yaml_list(FEATURES)
+    assert features._to_yaml_list() == FEATURES  # the card's YAML round-trips unchanged
+    assert isinstance(features["scores"], datasets.List)
+
+
+def test_a_run_without_models_gives_no_empty_latest_config() -> None:
+    doc = document("r1", "2024-01-01T00:00:00+00:00")
+    doc["summary"][0]["model"] = None
+    meta = meta_of(merge_card(None, doc, "org/x"))
+    assert [c["config_name"] for c in meta["configs"]] == ["all_runs"]
+    assert meta["configs"][0]["default"] is True
+    assert [i["config_name"] for i in meta["dataset_info"]] == ["all_runs"]
