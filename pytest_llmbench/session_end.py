@@ -127,7 +127,9 @@ def _write_results(
     path = settings.results
     if path is None:  # kept (not a temp file) so a failed upload can be retried from it
         path = settings.cache_dir / "runs" / f"{document['run']['run_id']}.json"
-    write_atomic(path, dumps(document))
+    from pytest_llmbench.results.privacy import scrub_paths
+
+    write_atomic(path, scrub_paths(dumps(document), config.rootpath))
     return path
 
 

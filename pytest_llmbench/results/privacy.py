@@ -92,3 +92,14 @@ def typed_command(
     paths made portable (``portable_path``), endpoints replaced by ``<local>`` / ``<remote>``
     unless ``record_endpoint``."""
     return ["pytest", *(_portable_arg(a, rootpath, record_endpoint) for a in args)]
+
+
+def scrub_paths(text: str, rootpath: str | PurePath) -> str:
+    """``text`` (a results file) with the rootdir and home folder prefixes of any path left in
+    free text (an error message naming a log file, a skip reason) made relative: the safety
+    net behind the fields made portable one by one. ``/`` itself is never a prefix."""
+    for base, replacement in ((str(rootpath), ""), (str(Path.home()), "~/")):
+        base = base.rstrip("/")
+        if base.count("/") >= 1 and base not in ("", "/"):
+            text = text.replace(base + "/", replacement)
+    return text

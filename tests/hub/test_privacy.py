@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from pytest_llmbench.packaged import suites_root
-from pytest_llmbench.results.privacy import host_class, portable_path, typed_command
+from pytest_llmbench.results.privacy import (
+    host_class,
+    portable_path,
+    scrub_paths,
+    typed_command,
+)
 from pytest_llmbench.schema import validator
 from tests.conftest import WARNINGS_AS_ERRORS
 from tests.hub.conftest import hub_files_text
@@ -90,6 +95,35 @@ def test_record_endpoint_ini(
     assert json.loads(out.read_text(encoding="utf-8"))["run"]["api_base"] == fake_server.base_url
 
 
+def test_paths_in_free_text_are_made_relative(
+    pytester: pytest.Pytester, hub: FakeHubServer
+) -> None:
+    pytester.makeconftest(
+        """
+import os
+from pytest_llmbench.errors import InfrastructureError
+
+class Broken:
+    async def complete(self, request, timeout):
+        raise InfrastructureError(f"see {os.getcwd()}/logs/server.log")
+
+    async def aclose(self):
+        pass
+
+def pytest_llmbench_make_client(settings):
+    return Broken()
+"""
+    )
+    (pytester.path / "echo.llmbench.yaml").write_text(SUITE, encoding="utf-8")
+    result = pytester.runpytest(
+        "--llm-model=custom/m", "--llm-retries=0", "--llm-results=r.json", "--llm-hf-repo", REPO
+    )
+    result.assert_outcomes(errors=2)
+    rows = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))["results"]
+    assert {r["error"] for r in rows} == {"see logs/server.log"}
+    assert str(pytester.path) not in hub_files_text(hub, REPO)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -127,3 +161,6 @@ def test_portable_paths(tmp_path: Path) -> None:
         "--llm-serve=llamacpp:m.gguf,ctx=8",
     ]
     assert typed_command(args, root, record_endpoint=True)[2] == "https://hub.corp"
+    text = f'"{root}/a.yaml", "{Path.home()}/x", "/usr/bin", "{root}x"'
+    assert scrub_paths(text, root) == f'"a.yaml", "~/x", "/usr/bin", "{root}x"'
+    assert scrub_paths("/a/b", "/") == "/a/b"
