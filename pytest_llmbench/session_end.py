@@ -32,7 +32,8 @@ class SessionReport:
     # For the recap, the last thing printed (report/recap.py):
     upload: list[str] = field(default_factory=list)  # what became of the upload
     gates: list[str] = field(default_factory=list)  # the gates' outcome (none: no gate)
-    comparable: dict[str, bool] = field(default_factory=dict)  # per suite with provenance
+    # per suite × model: report/comparable.py's note (None: no provenance)
+    comparable: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
 
 
 def finish_session(
@@ -75,9 +76,9 @@ def finish_session(
     if gate_result is not None:
         report.gates = _apply_gates(session, gate_result, verdicts)
         report.notes += gate_result.notes + report.gates
-    from pytest_llmbench.report.recap import comparability
+    from pytest_llmbench.report.comparable import by_suite_and_model
 
-    report.comparable = comparability(verdicts)
+    report.comparable = by_suite_and_model(verdicts)
     return report
 
 

@@ -5,23 +5,9 @@ The long table stays where it was, before pytest's summary sections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
-from pytest_llmbench.results.records import ScenarioVerdict, SuiteSummary
-
-
-def comparability(verdicts: Iterable[ScenarioVerdict]) -> dict[str, bool]:
-    """Per suite whose scenarios carry provenance: are its numbers comparable with the
-    published ones (every scenario's provenance says so)? Suites without provenance (the
-    user's own) are left out: the question does not arise."""
-    out: dict[str, bool] = {}
-    for v in verdicts:
-        provenance = v.get("provenance")
-        if provenance is not None:
-            ok = bool(provenance.get("comparable"))
-            out[v["suite"]] = out.get(v["suite"], True) and ok
-    return out
+from pytest_llmbench.results.records import SuiteSummary
 
 
 def _rate(g: SuiteSummary) -> str:
@@ -40,7 +26,7 @@ def _rate(g: SuiteSummary) -> str:
 
 def recap_lines(
     summary: list[SuiteSummary],
-    comparable: dict[str, bool],
+    comparable: dict[tuple[str, str | None], str | None],
     gates: list[str],
     results_path: Path | None,
     upload: list[str],
@@ -50,9 +36,9 @@ def recap_lines(
     model_w = max((len(g["model"] or "") for g in groups), default=0)
     lines = []
     for g in groups:
-        note = ""
-        if g["suite"] in comparable:
-            note = "  comparable" if comparable[g["suite"]] else "  not comparable"
+        # report/comparable.py: None for a suite without provenance (the user's own).
+        note = comparable.get((g["suite"], g["model"]))
+        note = f"  {note}" if note else ""
         lines.append(f"{g['suite']:<{suite_w}}  {g['model'] or '':<{model_w}}  {_rate(g)}{note}")
     lines += gates
     if results_path is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_llmbench.report.recap import comparability, recap_lines
-from pytest_llmbench.results.records import ScenarioVerdict, SuiteSummary
+from pytest_llmbench.report.recap import recap_lines
+from pytest_llmbench.results.records import SuiteSummary
 from tests.conftest import WARNINGS_AS_ERRORS
 
 SUITE = """\
@@ -57,20 +57,7 @@ def test_no_recap_without_a_model(pytester: pytest.Pytester) -> None:
     assert "llmbench recap" not in result.stdout.str()
 
 
-def _verdict(suite: str, comparable: bool | None) -> ScenarioVerdict:
-    provenance = None if comparable is None else {"comparable": comparable}
-    return {"suite": suite, "provenance": provenance}  # type: ignore[typeddict-item]
-
-
-def test_comparability_per_suite_and_its_note() -> None:
-    verdicts = [
-        _verdict("rules", True),
-        _verdict("rules", True),
-        _verdict("toolbh", True),
-        _verdict("toolbh", False),  # one scenario in own wording: the suite is not comparable
-        _verdict("mine", None),
-    ]
-    assert comparability(verdicts) == {"rules": True, "toolbh": False}
+def test_the_comparable_note_and_the_upload_outcome() -> None:
     group: SuiteSummary = {  # type: ignore[typeddict-item]
         "suite": "toolbh",
         "model": "m",
@@ -81,8 +68,9 @@ def test_comparability_per_suite_and_its_note() -> None:
         "pass_rate": None,
         "ci95": None,
     }
-    lines = recap_lines([group], {"toolbh": False}, [], None, ["warn", "llmbench: uploaded"])
+    note = {("toolbh", "m"): "not comparable: wording not official", ("x", "m"): None}
+    lines = recap_lines([group], note, [], None, ["warn", "llmbench: uploaded"])
     assert lines == [
-        "toolbh  m  —  (0 judged, 2 error(s), 1 skipped)  not comparable",
+        "toolbh  m  —  (0 judged, 2 error(s), 1 skipped)  not comparable: wording not official",
         "llmbench: uploaded",
     ]
