@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from pytest_llmbench.results.records import ScenarioVerdict
-from pytest_llmbench.stats import mcnemar_exact
+from pytest_llmbench.results.records import ComparisonRecord, ScenarioVerdict
+from pytest_llmbench.stats import mcnemar_exact, min_discordant
 
 Key = tuple[str, str]  # (suite, scenario)
 MAX_LISTED = 20  # flips listed by name in the terminal; the rest are counted
@@ -43,8 +44,51 @@ class Comparison:
     def p_value(self) -> float:
         return mcnemar_exact(len(self.newly_failing), len(self.newly_passing))
 
+    @property
+    def changed(self) -> int:
+        return len(self.newly_failing) + len(self.newly_passing)
+
     def significant_drop(self, alpha: float) -> bool:
         return len(self.newly_failing) > len(self.newly_passing) and self.p_value < alpha
+
+    def can_reach(self, alpha: float) -> bool:
+        """Could the flips seen be significant, had they all gone one way? (Below
+        ``min_discordant(alpha)`` flips no split of them is.)"""
+        return self.changed >= min_discordant(alpha)
+
+    def unreachable(self, alpha: float) -> str | None:
+        """Why this comparison cannot reach significance, or None when it can."""
+        need = min_discordant(alpha)
+        if self.pairs < need:
+            return (
+                f"{self.pairs} paired scenario(s): even all of them changing gives at best "
+                f"p={mcnemar_exact(self.pairs, 0):.4g}; the exact McNemar test needs at least "
+                f"{need} changed outcomes at {alpha:g}, so at least {need} paired scenarios"
+            )
+        if 0 < self.changed < need:
+            return (
+                f"{self.changed} changed outcome(s) give at best "
+                f"p={mcnemar_exact(self.changed, 0):.4g}; at least {need} are needed at {alpha:g}"
+            )
+        return None
+
+    def record(
+        self, kind: Literal["baseline", "models"], alpha: float, baseline_run: str | None = None
+    ) -> ComparisonRecord:
+        return ComparisonRecord(
+            kind=kind,
+            before=self.before,
+            after=self.after,
+            baseline_run=baseline_run,
+            pairs=self.pairs,
+            newly_failing=len(self.newly_failing),
+            newly_passing=len(self.newly_passing),
+            p_value=self.p_value,
+            alpha=alpha,
+            significant=self.p_value < alpha,
+            min_discordant=min_discordant(alpha),
+            can_reach_significance=self.unreachable(alpha) is None,
+        )
 
 
 def compare(before: dict[Key, bool], after: dict[Key, bool], names: tuple[str, str]) -> Comparison:
@@ -86,11 +130,16 @@ def describe(
     cmp: Comparison, label: str, alpha: float, words: tuple[str, str] = BASELINE_WORDS
 ) -> list[str]:
     b, c = len(cmp.newly_failing), len(cmp.newly_passing)
+    if cmp.pairs == 0:
+        return [f"llmbench: {label}: no scenario judged in both; not compared"]
     verdict = "significant" if cmp.p_value < alpha else "not significant"
     lines = [
         f"llmbench: {label}: {cmp.pairs} paired scenarios, {b} {words[0]}, {c} {words[1]}; "
         f"exact McNemar p={cmp.p_value:.4g} ({verdict} at {alpha:g})"
     ]
+    why = cmp.unreachable(alpha)
+    if why is not None:
+        lines.append(f"llmbench: {label}: cannot reach significance: {why}")
     for word, keys in ((words[0], cmp.newly_failing), (words[1], cmp.newly_passing)):
         for suite, scenario in keys[:MAX_LISTED]:
             lines.append(f"  {word}: {suite}::{scenario}")
@@ -99,10 +148,17 @@ def describe(
     return lines
 
 
-def describe_models(verdicts: list[ScenarioVerdict], models: list[str], alpha: float) -> list[str]:
-    """The terminal lines of the paired comparison between the models of one run."""
+def describe_models(
+    verdicts: list[ScenarioVerdict], models: list[str], alpha: float
+) -> tuple[list[str], list[ComparisonRecord]]:
+    """The terminal lines and the records of the paired comparison between the models of one
+    run; none for a model with no scenario judged (e.g. ``-k`` selected another's items)."""
     lines: list[str] = []
+    records: list[ComparisonRecord] = []
     for cmp in model_comparisons(verdicts, models) if len(models) > 1 else []:
+        if cmp.pairs == 0:
+            continue
         words = (f"pass only with {cmp.before}", f"pass only with {cmp.after}")
         lines += describe(cmp, f"{cmp.after} vs {cmp.before}", alpha, words)
-    return lines
+        records.append(cmp.record("models", alpha))
+    return lines, records

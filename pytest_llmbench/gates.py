@@ -15,7 +15,8 @@ import pytest
 
 from pytest_llmbench.comparison import baseline_comparisons, describe, describe_models
 from pytest_llmbench.options import Settings
-from pytest_llmbench.results.records import ScenarioVerdict, SuiteSummary
+from pytest_llmbench.results.records import ComparisonRecord, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.stats import min_discordant
 
 
 def threshold_failures(
@@ -62,6 +63,10 @@ class GateResult:
     notes: list[str]
     failures: list[str]
     configured: bool  # False: no gate, pytest's own exit status stands
+    comparisons: tuple[ComparisonRecord, ...] = ()
+    # Regression gates that could not have failed: too few pairs or flips for significance.
+    inconclusive: tuple[str, ...] = ()
+    thresholds: bool = False  # a pass-rate gate is configured
 
 
 def evaluate(
@@ -72,8 +77,9 @@ def evaluate(
 ) -> GateResult:
     """Comparisons (between models, against ``--llm-baseline``) and every gate's verdict."""
     s = settings
-    notes = describe_models(verdicts, list(s.models), s.significance)
+    notes, records = describe_models(verdicts, list(s.models), s.significance)
     failures: list[str] = []
+    inconclusive: list[str] = []
     if s.baseline is not None:
         from pytest_llmbench.errors import ResultsFileError
         from pytest_llmbench.results.reader import read_results
@@ -90,6 +96,17 @@ def evaluate(
             run_id = baseline["run"].get("run_id", "?")
             for cmp in cmps:
                 notes += describe(cmp, f"{cmp.after} vs baseline {run_id}", s.significance)
+                records.append(cmp.record("baseline", s.significance, run_id))
+                # Fewer pairs than the fewest flips that can be significant: no outcome of
+                # this run could have failed the gate. (Few flips among enough pairs is an
+                # answer, "no significant change"; the comparison's lines say how few.)
+                need = min_discordant(s.significance)
+                if s.fail_on_regression and cmp.pairs < need:
+                    inconclusive.append(
+                        f"{cmp.after} vs baseline {run_id}: {cmp.pairs} paired scenario(s); "
+                        f"at least {need} are needed for p < {s.significance:g}, even if every "
+                        "one of them changed"
+                    )
                 if s.fail_on_regression and cmp.significant_drop(s.significance):
                     failures.append(
                         f"{cmp.after}: significant regression vs baseline "
@@ -98,7 +115,8 @@ def evaluate(
                     )
     failures += threshold_failures(summary, s.fail_under, per_suite)
     configured = s.fail_under is not None or bool(per_suite) or s.fail_on_regression
-    return GateResult(notes, failures, configured)
+    thresholds = s.fail_under is not None or bool(per_suite)
+    return GateResult(notes, failures, configured, tuple(records), tuple(inconclusive), thresholds)
 
 
 def exit_status(
@@ -108,19 +126,40 @@ def exit_status(
     tests_failed: int,
     scenario_failures: int,
     stopped_early: bool,
+    inconclusive: tuple[str, ...] = (),
+    thresholds: bool = True,
 ) -> tuple[int, list[str]]:
     """The exit status the gates decide, and what to say about it. Forgiven only when every
-    failure pytest counted is one of our scenario failures and the run was not stopped."""
+    failure pytest counted is one of our scenario failures and the run was not stopped.
+
+    An inconclusive regression gate (``GateResult.inconclusive``: too few pairs or flips for
+    any verdict) neither fails the run (it found no evidence of a regression, and failing on
+    no evidence would fail as often on noise) nor forgives scenario failures (it could not have
+    failed): without a pass-rate gate (``thresholds``) pytest's own status stands. It is never
+    reported as passed."""
     if failures:
         new = pytest.ExitCode.TESTS_FAILED if status == pytest.ExitCode.OK else status
         return new, [f"llmbench: GATE FAILED: {f}" for f in failures]
+    notes = [f"llmbench: REGRESSION GATE CANNOT REACH SIGNIFICANCE: {w}" for w in inconclusive]
+    if inconclusive:
+        passed = "no gate failed; the regression gate cannot reach significance"
+    else:
+        passed = "gates passed"
     if status != pytest.ExitCode.TESTS_FAILED:
-        return status, ["llmbench: gates passed"]
+        return status, [*notes, f"llmbench: {passed}"]
+    if inconclusive and not thresholds:
+        return status, [
+            *notes,
+            f"llmbench: {passed}, so it does not forgive the {scenario_failures} failed "
+            "scenario(s): pytest's exit status stands",
+        ]
     if tests_failed == scenario_failures and not stopped_early:
         return pytest.ExitCode.OK, [
-            f"llmbench: gates passed: exit status 0 although {scenario_failures} scenario(s) failed"
+            *notes,
+            f"llmbench: {passed}: exit status 0 although {scenario_failures} scenario(s) failed",
         ]
     return status, [
-        "llmbench: gates passed, but errors, failing non-scenario tests or an early stop keep "
-        "the exit status non-zero"
+        *notes,
+        f"llmbench: {passed}, but errors, failing non-scenario tests or an early stop keep "
+        "the exit status non-zero",
     ]

@@ -258,6 +258,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="write the run's results JSON to PATH",
     )
     g.addoption(
+        "--llm-record-endpoint",
+        dest="llm_record_endpoint",
+        action="store_true",
+        default=None,
+        help="record the API base URLs in the results (default: only 'local' or 'remote'; "
+        "ini: llm_record_endpoint)",
+    )
+    g.addoption(
         "--llm-progress",
         dest="llm_progress",
         type=_choice(("auto", "on", "off")),
@@ -276,6 +284,9 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("llm_cache_dir", "response cache folder")
     parser.addini("llm_scoring", "official or strict", default="official")
     parser.addini("llm_results", "path of the results JSON")
+    parser.addini(
+        "llm_record_endpoint", "record API base URLs in the results", type="bool", default=False
+    )
     parser.addini("llm_suite_globs", "extra file globs collected as suites", type="linelist")
     parser.addini("llm_fail_under", "pass-rate gate in [0, 1] (see --llm-fail-under)")
     parser.addini(
@@ -382,6 +393,7 @@ class Settings:
     cache_dir: Path = Path(".pytest_cache/llmbench")
     scoring: ScoringMode = "official"
     results: Path | None = None
+    record_endpoint: bool = False  # API base URLs in the results, not just their host class
     progress: str = "auto"
     suite_globs: tuple[str, ...] = ()
     judge_model: str | None = None
@@ -523,6 +535,11 @@ def settings_from_config(config: pytest.Config) -> Settings:
         cache_dir=Path(cache_dir) if cache_dir else root / ".pytest_cache" / "llmbench",
         scoring=opt.llm_scoring or _ini_parse(config, "llm_scoring", _choice(SCORING_MODES)),
         results=Path(results) if results else None,
+        record_endpoint=bool(
+            opt.llm_record_endpoint
+            if opt.llm_record_endpoint is not None
+            else config.getini("llm_record_endpoint")
+        ),
         progress=opt.llm_progress or "auto",
         suite_globs=tuple(config.getini("llm_suite_globs") or ()),
         judge_model=opt.llm_judge_model,

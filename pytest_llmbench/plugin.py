@@ -7,12 +7,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_llmbench import envdefaults
 from pytest_llmbench.benchrun import RUN_KEY, BenchRun
 from pytest_llmbench.options import add_options, settings_from_config
+
+if TYPE_CHECKING:
+    from pytest_llmbench.scenario_result import ScenarioResult
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -87,11 +91,18 @@ def pytest_runtest_makereport(
     if collect is not None and isinstance(item, collect.ScenarioItem):
         from pytest_llmbench.results.rows import PAYLOAD_KEY, item_payload
 
+        _scenario_duration(report, item.result)
         final = report.when == "call" or (report.when == "setup" and not report.passed)
         if final:
             outcome = "error" if report.when == "setup" and report.failed else report.outcome
             payload = item_payload(
-                item.nodeid, item.scenario, item.model, item.result, outcome, item.skip_reason
+                item.nodeid,
+                item.scenario,
+                item.model,
+                item.result,
+                outcome,
+                item.skip_reason,
+                item.config.rootpath,
             )
             report.user_properties.append((PAYLOAD_KEY, payload))
     return report
@@ -124,6 +135,31 @@ def _scrub(report: pytest.TestReport | pytest.CollectReport, *, ours: bool) -> N
 
         extra = plain
     scrub_report(report, patterns=ours, extra=extra)
+
+
+def _scenario_duration(report: pytest.TestReport, result: ScenarioResult | None) -> None:
+    """Every scenario is dispatched at once, so the first item's setup waits for the engine
+    as a whole and the others find their result ready: the measured durations (junit's
+    ``time``, ``--durations``) were all on one item. Each item reports its own scenario's
+    model-call time instead, on the phase that ends it."""
+    if report.when == "setup" and report.passed:
+        report.duration = 0.0  # the wait for the engine: the call phase gets the time
+    elif report.when in ("setup", "call") and result is not None:
+        report.duration = result.model_seconds
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(config: pytest.Config) -> Generator[None, None, None]:
+    # The terminal reporter's own wrapper prints the short test summary after the inner
+    # implementations (where the long table is written); tryfirst makes this wrapper the
+    # outer one, so the recap comes after it, right before the final "N passed" line.
+    result = yield
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None and run.report is not None:
+        from pytest_llmbench.session_end import write_recap
+
+        write_recap(config, run.settings, run.report)
+    return result
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render_summary(document["summary"], width, color=sys.stdout.isatty()))
         lines = render_aggregates(document["aggregates"])
         models = [str(m) for m in run_info.get("models", [])]
-        lines += describe_models(document["scenarios"], models, 0.05)
+        lines += describe_models(document["scenarios"], models, 0.05)[0]
         for line in lines:
             print(line)
     if args.html is not None:

@@ -99,5 +99,10 @@ class ScenarioResult:
         return all(s.passed for s in self.samples)
 
     @property
+    def model_seconds(self) -> float:
+        """The time this scenario's model calls took (its samples' latencies summed)."""
+        return sum(s.latency_s for s in self.samples)
+
+    @property
     def n_passed(self) -> int:
         return sum(1 for s in self.samples if s.passed)

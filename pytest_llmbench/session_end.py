@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
-from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.results.records import (
+    ComparisonRecord,
+    SampleRow,
+    ScenarioVerdict,
+    SuiteSummary,
+)
+
+if TYPE_CHECKING:
+    from pytest_llmbench.gates import GateResult
 
 
 @dataclass
@@ -21,6 +29,11 @@ class SessionReport:
     aggregates: dict[str, dict[str, Any]] = field(default_factory=dict)
     results_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # upload, gates, rate limits
+    # For the recap, the last thing printed (report/recap.py):
+    upload: list[str] = field(default_factory=list)  # what became of the upload
+    gates: list[str] = field(default_factory=list)  # the gates' outcome (none: no gate)
+    # per suite × model: report/comparable.py's note (None: no provenance)
+    comparable: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
 
 
 def finish_session(
@@ -39,13 +52,19 @@ def finish_session(
     # The families read rows as the plain JSON of a results file (they also read saved ones).
     report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
+    # The gates are decided before the file is written, so it records the comparisons; the
+    # exit status is set last.
+    gate_result = _evaluate_gates(session, s, report.summary, verdicts)
+    comparisons = list(gate_result.comparisons) if gate_result is not None else []
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
-        report.results_path = _write_results(session.config, s, started, verdicts, rows, report)
+        report.results_path = _write_results(
+            session.config, s, started, verdicts, rows, report, comparisons
+        )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
 
-        report.notes += upload_after_run(
+        report.upload = upload_after_run(
             report.results_path,
             s.hf_repo,
             endpoint=s.hf_endpoint,
@@ -53,8 +72,13 @@ def finish_session(
             ran=bool(rows),
             interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
         )
-    if verdicts and s.models:
-        report.notes += _apply_gates(session, s, report.summary, verdicts)
+        report.notes += report.upload
+    if gate_result is not None:
+        report.gates = _apply_gates(session, gate_result, verdicts)
+        report.notes += gate_result.notes + report.gates
+    from pytest_llmbench.report.comparable import by_suite_and_model
+
+    report.comparable = by_suite_and_model(verdicts)
     return report
 
 
@@ -91,6 +115,7 @@ def _write_results(
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
     report: SessionReport,
+    comparisons: list[ComparisonRecord],
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
@@ -98,11 +123,14 @@ def _write_results(
 
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
     document = build_document(info, verdicts, rows, report.summary, report.aggregates)
+    document["comparisons"] = comparisons
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
     path = settings.results
     if path is None:  # kept (not a temp file) so a failed upload can be retried from it
         path = settings.cache_dir / "runs" / f"{document['run']['run_id']}.json"
-    write_atomic(path, dumps(document))
+    from pytest_llmbench.results.privacy import scrub_paths
+
+    write_atomic(path, scrub_paths(dumps(document), config.rootpath))
     return path
 
 
@@ -120,29 +148,41 @@ def _marked_thresholds(session: pytest.Session) -> dict[str, float]:
     return marked
 
 
-def _apply_gates(
+def _evaluate_gates(
     session: pytest.Session,
     settings: Settings,
     summary: list[SuiteSummary],
     verdicts: list[ScenarioVerdict],
-) -> list[str]:
-    """pytest returns ``session.exitstatus`` as read *after* the sessionfinish hooks, so
-    assigning it here decides the process exit code (checked with pytester in tests/gates)."""
+) -> GateResult | None:
+    if not (verdicts and settings.models):
+        return None
     from pytest_llmbench import gates
 
     per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
-    result = gates.evaluate(settings, summary, verdicts, per_suite)
+    return gates.evaluate(settings, summary, verdicts, per_suite)
+
+
+def _apply_gates(
+    session: pytest.Session, result: GateResult, verdicts: list[ScenarioVerdict]
+) -> list[str]:
+    """pytest returns ``session.exitstatus`` as read *after* the sessionfinish hooks, so
+    assigning it here decides the process exit code (checked with pytester in tests/gates).
+    Returns what to say about the outcome (nothing without a gate)."""
+    from pytest_llmbench import gates
+
     if not result.configured:
-        return result.notes  # no gate: pytest's own exit status stands
+        return []  # no gate: pytest's own exit status stands
     status, notes = gates.exit_status(
         session.exitstatus,
         result.failures,
         tests_failed=session.testsfailed,
         scenario_failures=sum(1 for v in verdicts if v["outcome"] == "failed"),
         stopped_early=bool(session.shouldfail or session.shouldstop),
+        inconclusive=result.inconclusive,
+        thresholds=result.thresholds,
     )
     session.exitstatus = status
-    return result.notes + notes
+    return notes
 
 
 def terminal_notes(settings: Settings, report: SessionReport) -> list[str] | None:
@@ -173,3 +213,18 @@ def write_terminal_summary(
     from pytest_llmbench.families import render_aggregates
 
     write_summary(config, report.summary, render_aggregates(report.aggregates, notes) + notes)
+
+
+def write_recap(config: pytest.Config, settings: Settings, report: SessionReport) -> None:
+    """The few lines printed last, after pytest's short test summary."""
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None or not settings.models or not report.summary:
+        return
+    from pytest_llmbench.report.recap import recap_lines
+
+    lines = recap_lines(
+        report.summary, report.comparable, report.gates, report.results_path, report.upload
+    )
+    tr.write_sep("-", "llmbench recap")
+    for line in lines:
+        tr.write_line(line)

@@ -49,3 +49,13 @@ def mcnemar_exact(b: int, c: int) -> float:
     # Integer arithmetic up to the one division keeps the p-value exact for small n.
     p: float = 2 * tail / 2**n
     return min(1.0, p)
+
+
+def min_discordant(alpha: float) -> int:
+    """The fewest discordant pairs with which the exact McNemar test can give p < ``alpha``
+    (all of them flipping the same way: p = 2 / 2^n). 6 at 0.05: 5 flips out of 5 give
+    p = 0.0625, so a smaller comparison can never be significant, whatever happened."""
+    n = 1
+    while mcnemar_exact(n, 0) >= alpha:
+        n += 1
+    return n

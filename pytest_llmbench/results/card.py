@@ -10,6 +10,7 @@ means latest by run start time: uploading an old run later never hides a newer s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from pytest_llmbench.errors import CardError
+from pytest_llmbench.results.jsonl import FEATURES
 from pytest_llmbench.results.records import ResultsDocument
 
 BEGIN, END = "<!-- llmbench:scores:begin -->", "<!-- llmbench:scores:end -->"
@@ -29,8 +31,24 @@ LICENSE = "other"
 ALL_RUNS, LATEST = "all_runs", "latest"
 
 
+LATEST_GLOB = "latest/*.jsonl"
+
+
 def jsonl_path(run_id: str) -> str:
     return f"runs/{run_id}/results.jsonl"
+
+
+def latest_path(suite: str, model: str) -> str:
+    """The file of the ``latest`` config holding one suite × model's rows of its latest run.
+    The digest keeps two names that slug alike apart; the slug keeps the path readable."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{suite}--{model}").strip("_.")[:80]
+    digest = hashlib.sha256(json.dumps([suite, model]).encode()).hexdigest()[:10]
+    return f"latest/{slug}-{digest}.jsonl"
+
+
+def won_latest(state: dict[str, Any], run_id: str) -> list[tuple[str, str]]:
+    """The suite × model pairs whose latest run is now ``run_id`` (after ``merge_state``)."""
+    return [(e["suite"], e["model"]) for e in state["scores"] if e["run_id"] == run_id]
 
 
 def split_card(text: str) -> tuple[dict[str, Any], str]:
@@ -134,8 +152,11 @@ INTRO = """# {title}
 
 Results of [pytest-llmbench](https://pypi.org/project/pytest-llmbench/) runs, one folder per
 run under `runs/<run_id>/`: `results.json` is the run's full results document and
-`results.jsonl` has one row per scenario × model × sample (the dataset viewer's `all_runs`
-config shows every run, `latest` the most recent one).
+`results.jsonl` has one row per scenario × model × sample. The `all_runs` config holds every
+run; `latest` the latest run of each suite × model (as the table below), from `latest/`.
+Columns are typed by the `dataset_info` features above: `scores` and `transcript` are lists of
+records, `passed` is empty (null) for rows without a verdict (skipped or error), so its mean is
+the pass rate of the judged samples.
 
 Licence: prompts in the rows come from the benchmark suites, each under its own licence (see
 the suite files); model replies are subject to their providers' terms.
@@ -143,36 +164,56 @@ the suite files); model replies are subject to their providers' terms.
 """
 
 
-def merge_meta(meta: dict[str, Any], latest_run: str, repo_id: str) -> dict[str, Any]:
+def _ours(entry: Any) -> bool:
+    return isinstance(entry, dict) and entry.get("config_name") in (ALL_RUNS, LATEST)
+
+
+def merge_features(info: Any) -> list[Any]:
+    """``dataset_info`` with our two configs' features, the owner's other entries kept."""
+    entries = info if isinstance(info, list) else [info] if isinstance(info, dict) else []
+    others = [e for e in entries if not _ours(e)]
+    ours = [{"config_name": name, "features": FEATURES} for name in (LATEST, ALL_RUNS)]
+    return [*ours, *others]
+
+
+def merge_meta(meta: dict[str, Any], repo_id: str, has_latest: bool = True) -> dict[str, Any]:
+    """``has_latest``: some ``latest/`` file exists (a repo whose runs have no model has none,
+    and a config matching no file breaks the viewer: ``all_runs`` is then the only one)."""
     meta = dict(meta)
     meta.setdefault("license", LICENSE)
     meta.setdefault("pretty_name", f"{repo_id.split('/')[-1]} (pytest-llmbench results)")
     raw_tags = meta.get("tags")
     tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
     meta["tags"] = [*tags, *(t for t in TAGS if t not in tags)]
-    others = [
-        c
-        for c in meta.get("configs") or []
-        if not (isinstance(c, dict) and c.get("config_name") in (ALL_RUNS, LATEST))
-    ]
+    others = [c for c in meta.get("configs") or [] if not _ours(c)]
     # The owner may already have chosen a default config; never add a second one.
     has_default = any(isinstance(c, dict) and c.get("default") for c in others)
     latest: dict[str, Any] = {
         "config_name": LATEST,
-        "data_files": [{"split": "train", "path": jsonl_path(latest_run)}],
+        "data_files": [{"split": "train", "path": LATEST_GLOB}],
     }
-    if not has_default:
-        latest["default"] = True
-    all_runs = {
+    all_runs: dict[str, Any] = {
         "config_name": ALL_RUNS,
         "data_files": [{"split": "train", "path": "runs/*/results.jsonl"}],
     }
-    meta["configs"] = [latest, all_runs, *others]
+    if not has_default:
+        (latest if has_latest else all_runs)["default"] = True
+    meta["configs"] = [latest, all_runs, *others] if has_latest else [all_runs, *others]
+    infos = merge_features(meta.get("dataset_info"))
+    meta["dataset_info"] = [i for i in infos if has_latest or i.get("config_name") != LATEST]
     return meta
 
 
 def merge_card(existing: str | None, document: ResultsDocument, repo_id: str) -> str:
     """The new README.md: ``existing`` (None for a new repo) with this run merged in."""
+    return merge_card_state(existing, document, repo_id)[0]
+
+
+def merge_card_state(
+    existing: str | None, document: ResultsDocument, repo_id: str, latest_exists: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The new README.md and the merged state (which says what ``latest`` now holds).
+    ``latest_exists``: the repo already has ``latest/`` files."""
     meta, body = split_card(existing or "")
     state = merge_state(_state(body), document)
     block = render_block(state)
@@ -184,6 +225,7 @@ def merge_card(existing: str | None, document: ResultsDocument, repo_id: str) ->
         body = body.rstrip("\n") + "\n\n" + block + "\n"
     else:
         body = INTRO.format(title=_cell(repo_id)) + block + "\n"
-    meta = merge_meta(meta, state["latest"]["run_id"], repo_id)
+    has_latest = latest_exists or bool(won_latest(state, document["run"]["run_id"]))
+    meta = merge_meta(meta, repo_id, has_latest)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{front}---\n\n{body.lstrip(chr(10))}"
+    return f"---\n{front}---\n\n{body.lstrip(chr(10))}", state

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from pytest_llmbench.backoff import Backoff, Clock, parse_retry_after
 from pytest_llmbench.errors import CardError, UploadError
 from pytest_llmbench.redact import redact, scrub, secret_values
-from pytest_llmbench.results.card import jsonl_path, merge_card
-from pytest_llmbench.results.jsonl import dataset_rows
+from pytest_llmbench.results.card import jsonl_path, latest_path, merge_card_state, won_latest
+from pytest_llmbench.results.jsonl import dataset_rows, to_jsonl
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -134,12 +134,19 @@ def _attempt(
                 repo_id, "README.md", repo_type="dataset", revision=info.sha, cache_dir=tmp
             )
             card = Path(local).read_text(encoding="utf-8")
-    jsonl = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dataset_rows(document))
+    rows = dataset_rows(document)
+    latest_exists = any(n.startswith("latest/") for n in names)
+    readme, state = merge_card_state(card, document, repo_id, latest_exists)
     files = {
         f"{folder}/results.json": raw,
-        jsonl_path(run_id): jsonl,
-        "README.md": merge_card(card, document, repo_id),
+        jsonl_path(run_id): to_jsonl(rows),
+        "README.md": readme,
     }
+    # The ``latest`` config: this run's rows of each suite × model it is now the latest run of
+    # (an older run uploaded late replaces nothing).
+    for suite, model in won_latest(state, run_id):
+        mine = [r for r in rows if r["suite"] == suite and r["model"] == model]
+        files[latest_path(suite, model)] = to_jsonl(mine)
     ops = [CommitOperationAdd(p, redact(text, secrets).encode()) for p, text in files.items()]
     commit = api.create_commit(
         repo_id,

@@ -143,13 +143,36 @@ class RunInfo(TypedDict):
     platform: str
 
 
-class ResultsDocument(TypedDict):
+class ComparisonRecord(TypedDict):
+    """One paired comparison (exact McNemar) of the run: against the baseline, or between
+    the first model and another one."""
+
+    kind: Literal["baseline", "models"]
+    before: str
+    after: str
+    baseline_run: str | None
+    pairs: int
+    newly_failing: int  # b: passed before, fails now
+    newly_passing: int  # c
+    p_value: float
+    alpha: float
+    significant: bool
+    min_discordant: int  # fewest flips that can be significant at alpha
+    # False: too few paired scenarios or flips for any outcome to be significant
+    can_reach_significance: bool
+
+
+class _ResultsDocumentBase(TypedDict):
     schema_version: int
     run: RunInfo
     summary: list[SuiteSummary]
     scenarios: list[ScenarioVerdict]
     results: list[SampleRow]
     aggregates: dict[str, dict[str, Any]]  # one object per benchmark family
+
+
+class ResultsDocument(_ResultsDocumentBase, total=False):
+    comparisons: list[ComparisonRecord]  # absent in files written before it was recorded
 
 
 class ItemPayload(TypedDict):

@@ -3,8 +3,10 @@ per sample (or one row for an item that never ran)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_llmbench.results.privacy import portable_path
 from pytest_llmbench.results.records import (
     ItemPayload,
     JudgeUsageRecord,
@@ -30,15 +32,17 @@ def item_payload(
     result: ScenarioResult | None,
     outcome: Outcome,
     skip_reason: str | None,
+    rootpath: Path,
 ) -> ItemPayload:
-    """``outcome`` is the pytest outcome of the item: passed, failed, error or skipped."""
+    """``outcome`` is the pytest outcome of the item: passed, failed, error or skipped.
+    ``rootpath``: the suite file is recorded relative to it (results files are shared)."""
     s = scenario
     where = Where(
         nodeid=nodeid,
         suite=s.suite,
         scenario=s.id,
         model=model.name if model else None,
-        file=str(s.path),
+        file=portable_path(s.path, rootpath),
         line=s.line,
         provenance=s.provenance.to_json() if s.provenance is not None else None,
     )

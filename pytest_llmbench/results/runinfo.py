@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import subprocess
-import sys
 import uuid
 from collections.abc import Sequence
 from importlib import metadata
 
 from pytest_llmbench.options import Settings
 from pytest_llmbench.redact import scrub
+from pytest_llmbench.results.privacy import recorded_endpoint, typed_command
 from pytest_llmbench.results.records import RunInfo
 
 
@@ -54,13 +54,13 @@ def run_info(
         "finished": _iso(time.time()),
         "duration_s": round(time.time() - started, 3),
         "models": list(s.models),
-        "api_base": _scrubbed(s.api_base),
+        "api_base": _scrubbed(recorded_endpoint(s.api_base, s.record_endpoint)),
         "params": {
             "overrides": dict(s.overrides),
             "repeat": s.repeat,
             "scoring": s.scoring,
             "judge_model": s.judge_model,
-            "judge_api_base": _scrubbed(s.judge_api_base),
+            "judge_api_base": _scrubbed(recorded_endpoint(s.judge_api_base, s.record_endpoint)),
             "concurrency": s.concurrency,
             "rpm": s.rpm,
             "timeout_s": s.timeout,
@@ -75,6 +75,6 @@ def run_info(
         },
         "git_revision": git_revision(rootpath),
         # The command line may hold a URL with credentials (--llm-api-base=http://u:p@host).
-        "command": [scrub(a) for a in (sys.executable.rsplit("/", 1)[-1], *invocation_args)],
+        "command": [scrub(a) for a in typed_command(invocation_args, rootpath, s.record_endpoint)],
         "platform": platform.platform(),
     }

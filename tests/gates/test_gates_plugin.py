@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_llmbench.schema import validator
 from tests.conftest import WARNINGS_AS_ERRORS
 
 REF = "--llm-model=llmbench/reference"
@@ -152,6 +153,8 @@ def test_insignificant_regression_does_not_fail(pytester: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "*2 newly failing, 0 newly passing; exact McNemar p=0.5 (not significant at 0.05)",
+            "*: cannot reach significance: 2 changed outcome(s) give at best p=0.5; at least 6 "
+            "are needed at 0.05",
             "  newly failing: demo::sc3",
             "  newly failing: demo::sc7",
         ]
@@ -202,3 +205,48 @@ def test_gate_decides_under_xdist(pytester: pytest.Pytester) -> None:
     result = run(pytester, *xdist, "--llm-fail-under=0.75")
     result.assert_outcomes(passed=3, failed=1)
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_regression_too_small_to_be_significant_is_said_not_passed(
+    pytester: pytest.Pytester,
+) -> None:
+    """5/5 -> 0/5: exact p = 0.0625, and no 5-scenario suite can ever give p < 0.05."""
+    base = baseline(pytester, 5)
+    write(pytester, 5, set(range(5)))
+    result = run(
+        pytester, f"--llm-baseline={base}", "--llm-fail-on-regression", "--llm-results=r.json"
+    )
+    result.assert_outcomes(failed=5)
+    run_id = json.loads(base.read_text())["run"]["run_id"]
+    result.stdout.fnmatch_lines(
+        [
+            "*5 paired scenarios, 5 newly failing, 0 newly passing; exact McNemar p=0.0625 (not "
+            "significant at 0.05)",
+            f"llmbench: llmbench/reference vs baseline {run_id}: cannot reach significance: 5 "
+            "paired scenario(s): even all of them changing gives at best p=0.0625; the exact "
+            "McNemar test needs at least 6 changed outcomes at 0.05, so at least 6 paired "
+            "scenarios",
+            f"llmbench: REGRESSION GATE CANNOT REACH SIGNIFICANCE: llmbench/reference vs baseline "
+            f"{run_id}: 5 paired scenario(s); at least 6 are needed for p < 0.05, even if every "
+            "one of them changed",
+            "llmbench: no gate failed; the regression gate cannot reach significance, so it does "
+            "not forgive the 5 failed scenario(s): pytest's exit status stands",
+        ]
+    )
+    assert "gates passed" not in result.stdout.str()
+    # Only the regression gate is configured and it found no evidence: pytest's status stands.
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    document = json.loads((pytester.path / "r.json").read_text())
+    validator("results").validate(document)
+    (cmp,) = document["comparisons"]
+    assert cmp["kind"] == "baseline" and cmp["baseline_run"] == run_id
+    assert (cmp["pairs"], cmp["newly_failing"], cmp["newly_passing"]) == (5, 5, 0)
+    assert cmp["p_value"] == pytest.approx(0.0625) and cmp["significant"] is False
+    assert cmp["min_discordant"] == 6 and cmp["can_reach_significance"] is False
+
+
+def test_one_model_selected_of_two_prints_no_empty_comparison(pytester: pytest.Pytester) -> None:
+    write(pytester, 3, set())
+    result = run(pytester, "--llm-model=llmbench/violate", "-k", "reference")
+    result.assert_outcomes(passed=3)
+    assert "paired scenarios" not in result.stdout.str()

@@ -7,11 +7,11 @@ from typing import cast
 
 import pytest
 
-from pytest_llmbench.comparison import baseline_comparisons, compare, judged
+from pytest_llmbench.comparison import baseline_comparisons, compare, describe, judged
 from pytest_llmbench.gates import exit_status, threshold_failures
 from pytest_llmbench.results.reader import verdicts_from_rows
 from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
-from pytest_llmbench.stats import mcnemar_exact
+from pytest_llmbench.stats import mcnemar_exact, min_discordant
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,48 @@ def test_exit_status(
     )
     assert new == expected
     assert notes
+
+
+@pytest.mark.parametrize(("alpha", "need"), [(0.05, 6), (0.1, 5), (0.01, 8), (0.001, 11), (0.5, 3)])
+def test_min_discordant_is_the_fewest_flips_that_can_be_significant(
+    alpha: float, need: int
+) -> None:
+    assert min_discordant(alpha) == need
+    assert mcnemar_exact(need, 0) < alpha <= mcnemar_exact(need - 1, 0)
+
+
+def test_a_comparison_too_small_for_significance_says_so() -> None:
+    before = {("s", f"sc{i}"): True for i in range(5)}
+    after = dict.fromkeys(before, False)
+    cmp = compare(before, after, ("a", "b"))  # 5/5 -> 0/5
+    assert cmp.p_value == pytest.approx(0.0625)
+    lines = describe(cmp, "b vs a", 0.05)
+    assert lines[1] == (
+        "llmbench: b vs a: cannot reach significance: 5 paired scenario(s): even all of them "
+        "changing gives at best p=0.0625; the exact McNemar test needs at least 6 changed "
+        "outcomes at 0.05, so at least 6 paired scenarios"
+    )
+    assert cmp.record("baseline", 0.05, "r1")["can_reach_significance"] is False
+    # Enough pairs but too few flips: the flips are what is short.
+    big = {("s", f"sc{i}"): True for i in range(40)}
+    few = {**big, ("s", "sc0"): False, ("s", "sc1"): False}
+    (why,) = [x for x in describe(compare(big, few, ("a", "b")), "b vs a", 0.05) if "cannot" in x]
+    assert why.endswith("2 changed outcome(s) give at best p=0.5; at least 6 are needed at 0.05")
+    # Six flips one way can be significant: no such line.
+    six = {**big, **{("s", f"sc{i}"): False for i in range(6)}}
+    assert not any("cannot" in x for x in describe(compare(big, six, ("a", "b")), "b", 0.05))
+    assert compare({}, {}, ("a", "b")).pairs == 0
+    assert describe(compare({}, {}, ("a", "b")), "b vs a", 0.05) == [
+        "llmbench: b vs a: no scenario judged in both; not compared"
+    ]
+
+
+def test_an_inconclusive_regression_gate_is_never_reported_as_passed() -> None:
+    why = ("m vs baseline r: 5 paired scenario(s), 5 changed outcome(s); ...",)
+    new, notes = exit_status(
+        0, [], tests_failed=0, scenario_failures=0, stopped_early=False, inconclusive=why
+    )
+    assert new == 0  # no evidence of a regression is not a failure ...
+    assert notes[0].startswith("llmbench: REGRESSION GATE CANNOT REACH SIGNIFICANCE: m vs")
+    assert not any(n.endswith("gates passed") for n in notes)  # ... nor a pass
+    assert notes[-1] == "llmbench: no gate failed; the regression gate cannot reach significance"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 from pytest_llmbench.errors import CardError
 from pytest_llmbench.results.card import merge_card, split_card
 from pytest_llmbench.results.hub import is_transient, retry_command
-from pytest_llmbench.results.jsonl import dataset_rows
+from pytest_llmbench.results.jsonl import FEATURES, dataset_rows
 from tests.hub.test_upload_cli import document
 
 
@@ -27,7 +26,9 @@ def test_new_card_has_metadata_configs_and_a_score_table() -> None:
     assert meta["license"] == "other"
     assert set(meta["tags"]) >= {"pytest-llmbench", "llm-evaluation"}
     assert [c["config_name"] for c in meta["configs"]] == ["latest", "all_runs"]
-    assert meta["configs"][0]["data_files"] == [{"split": "train", "path": "runs/r1/results.jsonl"}]
+    assert meta["configs"][0]["data_files"] == [{"split": "train", "path": "latest/*.jsonl"}]
+    infos = {i["config_name"]: i["features"] for i in meta["dataset_info"]}
+    assert infos["latest"] == infos["all_runs"] == FEATURES
     assert "| s | m/x | 66.7% [10–90] | 2 / 3 | `r1` | 2024-01-01T00:00:00 |" in card
 
 
@@ -65,7 +66,17 @@ def test_dataset_rows_have_stable_column_types() -> None:
     rows = dataset_rows(document("r1", "2024-01-01T00:00:00+00:00"))
     assert len(rows) == 3
     assert rows[0]["passed"] is True and rows[2]["failing_scorers"] == ["contains"]
-    assert json.loads(rows[0]["transcript"]) == [{"role": "user", "content": "hi"}]
+    assert rows[0]["transcript"] == [
+        {
+            "turn": None,
+            "role": "user",
+            "content": "hi",
+            "name": None,
+            "tool_call_id": None,
+            "tool_calls": [],
+        }
+    ]
+    assert [list(r) for r in rows] == [[f["name"] for f in FEATURES]] * 3  # every column, in order
     assert {k: type(v).__name__ for k, v in rows[0].items() if v is not None} == {
         k: type(v).__name__ for k, v in rows[2].items() if v is not None
     }
@@ -85,3 +96,20 @@ def test_transient_statuses(status: int, transient: bool) -> None:
 def test_retry_command_quotes_paths() -> None:
     cmd = retry_command(Path("my runs/r.json"), "o/n", "http://h", True)
     assert cmd == "llmbench upload 'my runs/r.json' --repo o/n --endpoint http://h --private"
+
+
+def test_features_are_in_the_form_datasets_reads() -> None:
+    import datasets
+
+    features = datasets.Features._from_yaml_list(FEATURES)
+    assert features._to_yaml_list() == FEATURES  # the card's YAML round-trips unchanged
+    assert isinstance(features["scores"], datasets.List)
+
+
+def test_a_run_without_models_gives_no_empty_latest_config() -> None:
+    doc = document("r1", "2024-01-01T00:00:00+00:00")
+    doc["summary"][0]["model"] = None
+    meta = meta_of(merge_card(None, doc, "org/x"))
+    assert [c["config_name"] for c in meta["configs"]] == ["all_runs"]
+    assert meta["configs"][0]["default"] is True
+    assert [i["config_name"] for i in meta["dataset_info"]] == ["all_runs"]

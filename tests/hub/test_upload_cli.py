@@ -85,7 +85,11 @@ def test_an_older_run_uploaded_later_does_not_replace_newer_scores(
     assert main(["upload", str(old), "--repo", REPO]) == 0
     card = hub.files(REPO)["README.md"].decode()
     assert "| s | m/x | 100.0% [10–90] | 3 / 3 | `20240201T000000Z-bbbbbbbb` |" in card
-    assert "runs/20240201T000000Z-bbbbbbbb/results.jsonl" in card  # still the latest config
+    files = hub.files(REPO)
+    (latest,) = [p for p in files if p.startswith("latest/")]  # still the newer run's rows
+    assert {json.loads(x)["run_id"] for x in files[latest].decode().splitlines()} == {
+        "20240201T000000Z-bbbbbbbb"
+    }
     assert "runs/20240101T000000Z-aaaaaaaa/results.json" in hub.files(REPO)
 
 

@@ -81,12 +81,17 @@ def test_two_runs_two_folders_a_card_and_jsonl(
         rows = [json.loads(line) for line in lines]
         assert len(rows) == n_rows
         assert {r["run_id"] for r in rows} == {run_id}
-        assert {type(r["transcript"]) for r in rows} == {str}  # one column type in every run
+        assert {type(r["transcript"]) for r in rows} == {list}  # records, not JSON text
 
     card = files["README.md"].decode()
     meta = front_matter(card)
     configs = {c["config_name"]: c for c in meta["configs"]}
-    assert configs["latest"]["data_files"][0]["path"] == f"runs/{second_id}/results.jsonl"
+    assert configs["latest"]["data_files"][0]["path"] == "latest/*.jsonl"
+    latest = [p for p in files if p.startswith("latest/")]
+    assert len(latest) == 2  # demo × reference (the second run's, overwriting) and × violate
+    assert {
+        json.loads(line)["run_id"] for p in latest for line in files[p].decode().splitlines()
+    } == {second_id}
     assert configs["latest"]["default"] is True
     pattern = configs["all_runs"]["data_files"][0]["path"]
     assert all(fnmatch.fnmatch(f"runs/{f}/results.jsonl", pattern) for f in folders)
