@@ -202,6 +202,9 @@ def test_credentials_in_the_api_base_reach_no_output(
         f"--llm-transport={transport}",
         "--llm-timeout=1",
         "--llm-concurrency=1",
+        # Recorded in full (the default keeps only "local"), so the scrubbing of what is
+        # recorded is what this checks.
+        "--llm-record-endpoint",
         "-vv",
     )
     outcomes = result.parseoutcomes()
