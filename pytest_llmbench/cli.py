@@ -67,7 +67,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from pytest_llmbench.schema import load_schema
 
-    print(json.dumps(load_schema(args.which), indent=2))
+    if args.which == "suite":
+        from pytest_llmbench.schema.scorers import suite_schema_for_editors
+
+        schema = suite_schema_for_editors()  # every scorer and its arguments, for completion
+    else:
+        schema = load_schema(args.which)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
