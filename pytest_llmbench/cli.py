@@ -29,9 +29,9 @@ def _cmd_suites(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pytest_llmbench.collect import is_suite_file
-    from pytest_llmbench.errors import BadScorerArguments, UnknownScorer
+    from pytest_llmbench.errors import BadScorerArguments, SuiteError, UnknownScorer, suite_errors
     from pytest_llmbench.families import FamilyError
-    from pytest_llmbench.scenario import load_suite
+    from pytest_llmbench.scenario import read_suite
     from pytest_llmbench.scoring.registry import ScorerRegistry
 
     registry = ScorerRegistry()
@@ -45,18 +45,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for path in paths:
         try:
-            suite = load_suite(path)
-            for sc in suite.scenarios:
-                for ref in sc.all_scorer_refs():
-                    try:
-                        registry.build(ref.name, ref.args)
-                    except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
-                        raise LLMBenchError(
-                            f"{path}:{ref.line}: scenario {sc.id!r}: {exc}"
-                        ) from None
+            suite, errors = read_suite(path)
         except LLMBenchError as exc:
             bad += 1
             print(str(exc), file=sys.stderr)
+            continue
+        for sc in suite.scenarios:
+            for ref in sc.all_scorer_refs():
+                try:
+                    registry.build(ref.name, ref.args)
+                except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
+                    errors.append(SuiteError(path, ref.line, str(exc), sc.id))
+        if errors:
+            bad += 1
+            print(str(suite_errors(errors)), file=sys.stderr)
             continue
         print(f"{path}: ok ({len(suite.scenarios)} scenarios)")
     return 1 if bad else 0
@@ -65,7 +67,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from pytest_llmbench.schema import load_schema
 
-    print(json.dumps(load_schema(args.which), indent=2))
+    if args.which == "suite":
+        from pytest_llmbench.schema.scorers import suite_schema_for_editors
+
+        schema = suite_schema_for_editors()  # every scorer and its arguments, for completion
+    else:
+        schema = load_schema(args.which)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -85,10 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("which", choices=("suite", "results"))
     p.set_defaults(func=_cmd_schema)
     _add_family_verbs(sub)
-    from pytest_llmbench import report_cli, upload_cli
+    from pytest_llmbench import cache_cli, init_cli, report_cli, upload_cli
 
     upload_cli.add_parser(sub)
     report_cli.add_parser(sub)
+    init_cli.add_parser(sub)
+    cache_cli.add_parser(sub)
     return parser
 
 

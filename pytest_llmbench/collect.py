@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_llmbench.errors import LLMBenchError, ScenarioFailed, SuiteError
+from pytest_llmbench.errors import (
+    LLMBenchError,
+    ScenarioFailed,
+    SuiteError,
+    SuiteErrors,
+    suite_errors,
+)
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
 
 if TYPE_CHECKING:
@@ -80,12 +86,20 @@ class SuiteFile(pytest.File):
                 gc.enable()
 
     def _items(self) -> Iterator[pytest.Item]:
-        from pytest_llmbench.scenario import load_suite
+        from pytest_llmbench.scenario import read_suite
 
         context = self.context
-        suite = load_suite(self.path)
+        # Every problem of the file is reported at once: the scenarios that failed validation
+        # are left out by read_suite, the rest still have their scorers checked.
+        suite, errors = read_suite(self.path)
         for scenario in suite.scenarios:
-            plan = build_plan(self.config, context.settings, context.registry, scenario)
+            try:
+                plan = build_plan(self.config, context.settings, context.registry, scenario)
+            except SuiteError as exc:
+                errors.append(exc)
+                continue
+            if errors:
+                continue  # no item is used once the file has an error
             context.register_tags(scenario.tags)
             for model in context.models:
                 name = f"{scenario.id}[{model.name}]" if model is not None else scenario.id
@@ -101,9 +115,13 @@ class SuiteFile(pytest.File):
                     item.skip_reason = reason
                     item.add_marker(pytest.mark.skip(reason=reason))
                 yield item
+        if errors:
+            raise suite_errors(errors)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         exc = excinfo.value
+        if isinstance(exc, SuiteErrors):
+            return "\n".join(exc.lines(_shown_path(self.config, exc.path)))
         if isinstance(exc, SuiteError):
             return str(exc).replace(str(exc.path), _shown_path(self.config, exc.path), 1)
         if isinstance(exc, LLMBenchError):
@@ -139,30 +157,40 @@ def build_plan(
     from pytest_llmbench.families import FamilyError
 
     built = config.stash.setdefault(_BUILT, {})
+    errors: list[SuiteError] = []  # all of the scenario's, not only the first
 
     def bind(refs: tuple[ScorerRef, ...]) -> tuple[BoundScorer, ...]:
         out = []
         for ref in refs:
-            args = ref.args
-            key = (ref.name, type(args), args) if isinstance(args, _SCALARS) else None
-            fn = built.get(key) if key is not None else None
-            if fn is None:
-                try:
-                    fn = registry().build(ref.name, args)
-                except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
-                    msg = exc.args[0] if exc.args else str(exc)
-                    raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
-                if key is not None:
-                    built[key] = fn
-            out.append((ref, _judged(config, settings, fn, ref, scenario)))
+            try:
+                out.append(bind_one(ref))
+            except SuiteError as exc:
+                errors.append(exc)
         return tuple(out)
 
-    return Plan(
+    def bind_one(ref: ScorerRef) -> BoundScorer:
+        args = ref.args
+        key = (ref.name, type(args), args) if isinstance(args, _SCALARS) else None
+        fn = built.get(key) if key is not None else None
+        if fn is None:
+            try:
+                fn = registry().build(ref.name, args)
+            except (UnknownScorer, BadScorerArguments, FamilyError) as exc:
+                msg = exc.args[0] if exc.args else str(exc)
+                raise SuiteError(scenario.path, ref.line, msg, scenario.id) from None
+            if key is not None:
+                built[key] = fn
+        return (ref, _judged(config, settings, fn, ref, scenario))
+
+    plan = Plan(
         scenario=scenario,
         turn_scorers=tuple(bind(t.expect) for t in scenario.turns),
         each_turn=bind(scenario.expect_each_turn),
         conversation=bind(scenario.expect),
     )
+    if errors:
+        raise suite_errors(errors)
+    return plan
 
 
 # Whether a refusal for want of a judge was already explained in full this run.

@@ -36,6 +36,44 @@ class FamilyError(LLMBenchError):
     not a user error); ``pytest_llmbench.families`` re-exports it."""
 
 
+class SuiteErrors(SuiteError):
+    """Every problem found in one suite file, in line order (one ``file:line`` line each).
+
+    Its own ``line``, ``scenario`` and ``message`` are the first problem's, so code that
+    handles a single ``SuiteError`` still sees a sensible one."""
+
+    SHOWN = 50  # a file with thousands of errors is not printed in full
+    errors: list[SuiteError]
+
+    def __init__(self, errors: list[SuiteError]):
+        flat: list[SuiteError] = []
+        for err in errors:
+            flat.extend(err.errors if isinstance(err, SuiteErrors) else [err])
+        self.errors = sorted(flat, key=lambda e: e.line)
+        first = self.errors[0]
+        super().__init__(first.path, first.line, first.message, first.scenario)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self, shown_path: str | None = None) -> list[str]:
+        """One line per problem; ``shown_path`` replaces the file's path at the line start."""
+        out = []
+        for e in self.errors[: self.SHOWN]:
+            text = str(e)
+            if shown_path is not None:
+                text = text.replace(str(e.path), shown_path, 1)
+            out.append(text)
+        if len(self.errors) > self.SHOWN:
+            out.append(f"... and {len(self.errors) - self.SHOWN} more problem(s) in this file")
+        return out
+
+
+def suite_errors(errors: list[SuiteError]) -> SuiteError:
+    """The exception to raise for ``errors`` (at least one): the error itself when alone."""
+    return errors[0] if len(errors) == 1 else SuiteErrors(errors)
+
+
 class InfrastructureError(LLMBenchError):
     """The model could not be reached or answered nonsense, even after retries.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_llmbench.errors import SuiteError
+from pytest_llmbench.errors import SuiteError, suite_errors
 from pytest_llmbench.provenance import Provenance
 from pytest_llmbench.scoring.api import Message
 from pytest_llmbench.yamlload import LineDict, line_of, load_yaml
@@ -117,27 +117,60 @@ class Suite:
 
 
 def load_suite(path: Path, text: str | None = None) -> Suite:
-    """Load and validate one suite file; every problem is a ``SuiteError`` with file and line."""
+    """Load and validate one suite file; every problem is a ``SuiteError`` with file and line
+    (``SuiteErrors`` when there are several: all of them are reported at once)."""
+    suite, errors = read_suite(path, text)
+    if errors:
+        raise suite_errors(errors)
+    return suite
+
+
+def read_suite(path: Path, text: str | None = None) -> tuple[Suite, list[SuiteError]]:
+    """The suite's valid scenarios and the problems of the others.
+
+    A problem no scenario can be built without (YAML syntax, the header, ``defaults``) is
+    raised at once; a problem of one scenario is listed and that scenario left out, so the
+    caller can check the rest too (scorer names and arguments) and report everything.
+    """
     data = load_yaml(path, text)
     if not isinstance(data, LineDict):
         raise SuiteError(
             path, line_of(data, 1), "a suite file must be a mapping with 'suite' and 'scenarios'"
         )
-    _validate(path, data)
+    errors: list[SuiteError] = []
+    bad: frozenset[int] = frozenset()
+    if not _valid(data):
+        from pytest_llmbench.schema.explain import violations
+
+        if text is None:
+            text = path.read_text(encoding="utf-8")  # read once already: only the lines are new
+        found = violations(path, data, text)
+        if found.whole_file or not found.errors:
+            raise suite_errors(found.errors or [SuiteError(path, 1, "invalid suite")])
+        errors.extend(found.errors)
+        bad = found.bad_scenarios
     defaults: Mapping[str, Any] = data.get("defaults") or {}
     name = str(data["suite"])
     raw_provenance = data.get("provenance")
     provenance = Provenance.from_json(raw_provenance) if raw_provenance else None
     scenarios: list[Scenario] = []
     seen: dict[str, int] = {}
-    for raw in data["scenarios"]:
+    for index, raw in enumerate(data["scenarios"]):
+        if index in bad:
+            continue
         sid = raw["id"]
         line = line_of(raw)
         if sid in seen:
-            raise SuiteError(path, line, f"duplicate scenario id (first at line {seen[sid]})", sid)
+            errors.append(
+                SuiteError(path, line, f"duplicate scenario id (first at line {seen[sid]})", sid)
+            )
+            continue
         seen[sid] = line
-        scenarios.append(_scenario(path, name, raw, defaults, provenance))
-    return Suite(
+        try:
+            scenarios.append(_scenario(path, name, raw, defaults, provenance))
+        except SuiteError as exc:
+            errors.append(exc)
+    suite = Suite(
         name=name,
         path=path,
         scenarios=tuple(scenarios),
@@ -149,52 +182,22 @@ def load_suite(path: Path, text: str | None = None) -> Suite:
         metadata=data.get("metadata") or {},
         provenance=provenance,
     )
+    return suite, errors
 
 
-def _validate(path: Path, data: LineDict) -> None:
+def _valid(data: LineDict) -> bool:
     from pytest_llmbench.schema import fast_check
     from pytest_llmbench.schema.fastcheck import Unsure
 
     try:
         if fast_check("suite")(data):
-            return
+            return True
     except Unsure:
         pass
-    # Invalid (or beyond the fast check): only jsonschema can say where and why.
-    from jsonschema.exceptions import best_match
-
+    # Invalid, or beyond the fast check: jsonschema decides (and words every error).
     from pytest_llmbench.schema import validator
 
-    # Two mistakes deserve plainer words than a oneOf failure.
-    for raw in data.get("scenarios") or []:
-        if isinstance(raw, dict) and "id" in raw:
-            if "user" in raw and "turns" in raw:
-                raise SuiteError(
-                    path, line_of(raw), "give either 'user' or 'turns', not both", raw["id"]
-                )
-            if "user" not in raw and "turns" not in raw:
-                raise SuiteError(path, line_of(raw), "no 'user' message and no 'turns'", raw["id"])
-    error = best_match(validator("suite").iter_errors(data))
-    if error is None:
-        return
-    node: Any = data
-    line = line_of(data, 1)
-    scenario: str | None = None
-    for part in error.absolute_path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        line = line_of(node, line)
-        if (
-            isinstance(node, dict)
-            and "id" in node
-            and scenario is None
-            and isinstance(node["id"], str)
-        ):
-            scenario = node["id"]
-    where = "/".join(str(p) for p in error.absolute_path) or "<top>"
-    raise SuiteError(path, line, f"{where}: {error.message}", scenario)
+    return bool(validator("suite").is_valid(data))
 
 
 def _scorers(path: Path, raw: Any, sid: str) -> tuple[ScorerRef, ...]:

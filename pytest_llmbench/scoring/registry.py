@@ -41,6 +41,10 @@ def generic_modules() -> list[str]:
     )
 
 
+def _close(word: str, choices: list[str]) -> list[str]:
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+
+
 class ScorerRegistry:
     def __init__(self, modules: Iterable[str] | None = None) -> None:
         """``modules``: the generic scorer modules (default: all of ``pytest_llmbench.scorers``)."""
@@ -156,8 +160,13 @@ class ScorerRegistry:
         try:
             sig.bind(*call_args, **kwargs)
         except TypeError as exc:
+            unknown = [k for k in kwargs if k not in sig.parameters]
+            params = [p for p in sig.parameters if p not in kwargs]
+            hint = next(
+                (f" (did you mean {c[0]!r}?)" for k in unknown if (c := _close(k, params))), ""
+            )
             raise BadScorerArguments(
-                f"bad arguments for scorer {name!r}: {exc}; expected {name}{sig}"
+                f"bad arguments for scorer {name!r}: {exc}{hint}; expected {name}{sig}"
             ) from None
         try:
             return factory(*call_args, **kwargs)

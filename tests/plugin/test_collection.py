@@ -151,6 +151,11 @@ def test_junitxml_has_one_testcase_per_scenario(
         ),
         (
             "suite: demo\nscenarios:\n  - id: a\n    usr: hi\n    expect: [exact]\n",
+            "demo.llmbench.yaml:4: scenario 'a': scenarios/0: unknown key 'usr'"
+            " (did you mean 'user'?)",
+        ),
+        (
+            "suite: demo\nscenarios:\n  - id: a\n    expect: [exact]\n",
             "demo.llmbench.yaml:3: scenario 'a': no 'user' message and no 'turns'",
         ),
         (
@@ -178,6 +183,61 @@ def test_malformed_suite_is_one_collection_error(
     out = result.stdout.str()
     assert "Traceback" not in out
     assert result.ret == pytest.ExitCode.INTERRUPTED  # collection errors stop the run
+    result.stdout.fnmatch_lines(["*1 error*"])
+
+
+EVERY_ERROR = """\
+suite: demo
+scenarios:
+  - id: a
+    usr: hi
+    expect: [exact]
+  - id: b
+    user: hi
+    expect: [{contans: hi}, {max_words: -1}]
+  - id: c
+    user: hi
+    expect: [{contains: hi}]
+  - id: d
+    user: hi
+    tags: [ok]
+    expect: [{exact: hi}]
+    tgas: [x]
+  - id: c
+    user: hi
+    expect: [{contains: hi}]
+  - id: e
+    user: hi
+    history: [{role: usr, content: x}]
+    expect: [{contains: hi}]
+"""
+
+
+def test_collection_reports_every_error_of_a_file(
+    pytester: pytest.Pytester, write_suite: WriteSuite
+) -> None:
+    """Schema errors, scorer errors and a duplicate id, across scenarios and within one, all
+    in one collection error, each on its own file:line, in line order."""
+    write_suite(EVERY_ERROR)
+    result = pytester.runpytest("--llm-model=llmbench/reference")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR collecting demo.llmbench.yaml*",
+            "demo.llmbench.yaml:4: scenario 'a': scenarios/0: unknown key 'usr'"
+            " (did you mean 'user'?)",
+            "demo.llmbench.yaml:8: scenario 'b': unknown scorer 'contans'"
+            " (did you mean 'contains'?)",
+            "demo.llmbench.yaml:8: scenario 'b': bad arguments for scorer 'max_words'*",
+            "demo.llmbench.yaml:16: scenario 'd': scenarios/3: unknown key 'tgas'"
+            " (did you mean 'tags'?)",
+            "demo.llmbench.yaml:17: scenario 'c': duplicate scenario id (first at line 9)",
+            "demo.llmbench.yaml:22: scenario 'e': scenarios/5/history/0/role: 'usr' is not one"
+            " of ['user', 'assistant'] (did you mean 'user'?)",
+            "*short test summary*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
     result.stdout.fnmatch_lines(["*1 error*"])
 
 

@@ -1,6 +1,6 @@
 """Every file of the malformed-suite corpus (``tests/data/malformed/``), plus a few generated
-ones (too big to commit), gives exactly one collection error naming the file and line, never
-a traceback; a valid suite beside them still runs."""
+ones (too big to commit), gives exactly one collection error listing each of its problems on
+one line naming the file and line, never a traceback; a valid suite beside them still runs."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ EXPECTED_LINE = {
     "01-bad-indent": 5,
     "02-unclosed-bracket": 6,
     "03-tab-indent": 3,
-    "04-unknown-top-key": 1,
-    "05-unknown-scenario-key": 7,
+    "04-unknown-top-key": 7,  # the unknown key's own line
+    "05-unknown-scenario-key": 9,
     "06-unknown-scorer": 6,
     "07-duplicate-ids": 7,
     "08-duplicate-key": 5,
@@ -33,7 +33,7 @@ EXPECTED_LINE = {
     "17-empty-scenarios": 2,
     "18-scenarios-mapping": 3,
     "19-user-is-list": 4,
-    "20-id-is-number": 7,
+    "20-id-is-number": 3,  # both scenarios: ids 12 (line 3) and {x: 1} (line 7)
     "21-bad-id-chars": 3,
     "22-user-and-turns": 3,
     "23-no-scorer": 3,
@@ -53,10 +53,12 @@ EXPECTED_LINE = {
     "37-bad-tag-chars": 5,
     "38-set-tag": 1,
     # generated below
-    "90-huge": 20_000 * 4 + 3,
+    "90-huge": 20_000 * 4 + 6,  # the line of the last scenario's unknown key
     "91-deep-nesting": 3,
     "92-huge-string-bomb": 12,
 }
+# Files with more than one problem: every one is reported (the first on the line above).
+PROBLEMS = {"20-id-is-number": 2, "24-bad-param": 2}
 
 VALID = """\
 suite: good
@@ -127,8 +129,12 @@ def test_each_malformed_file_gives_one_clear_error(pytester: pytest.Pytester) ->
     assert sorted(sections) == names
     for name in names:
         body = sections[name]
-        assert len(body) == 1, (name, body)  # one line: the error itself, no traceback
-        line = EXPECTED_LINE[name.removesuffix(".llmbench.yaml")]
+        stem = name.removesuffix(".llmbench.yaml")
+        # One line per problem: the errors themselves, no traceback.
+        assert len(body) == PROBLEMS.get(stem, 1), (name, body)
+        line = EXPECTED_LINE[stem]
         prefix = f"{name}:{line}: " if line else f"{name}: "
         assert body[0].startswith(prefix), (name, body[0])
-        assert len(body[0]) < 400, (name, body[0])  # never a dump of the file's content
+        for text in body:
+            assert re.match(rf"{re.escape(name)}(:\d+)?: ", text), (name, text)
+            assert len(text) < 400, (name, text)  # never a dump of the file's content

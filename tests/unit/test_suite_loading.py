@@ -416,9 +416,9 @@ ERRORS: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
             user: hi
             expct: [contains: x]
         """,
-        6,
+        8,  # the line of the unknown key itself
         "typo",
-        ("scenarios/1", "expct"),
+        ("scenarios/1", "unknown key 'expct' (did you mean 'expect'?)"),
     ),
     (
         "unknown-param",
