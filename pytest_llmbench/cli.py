@@ -85,10 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("which", choices=("suite", "results"))
     p.set_defaults(func=_cmd_schema)
     _add_family_verbs(sub)
-    from pytest_llmbench import report_cli, upload_cli
+    from pytest_llmbench import merge_cli, report_cli, upload_cli
 
     upload_cli.add_parser(sub)
     report_cli.add_parser(sub)
+    merge_cli.add_parser(sub)
     return parser
 
 

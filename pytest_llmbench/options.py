@@ -22,6 +22,7 @@ from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
     from pytest_llmbench.serve.spec import ServeSpec
+    from pytest_llmbench.shard import ShardSpec
 
 T = TypeVar("T")
 
@@ -105,6 +106,22 @@ def _existing_file(text: str) -> Path:
     path = Path(text)
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return path
+
+
+def _shard(text: str) -> Any:
+    from pytest_llmbench.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _router_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such router configuration file: {text!r}")
     return path
 
 
@@ -264,6 +281,23 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="WHEN",
         help="progress bar: auto (on a TTY, default), on, off",
     )
+    g.addoption(
+        "--llm-shard",
+        dest="llm_shard",
+        type=_shard,
+        metavar="K/N",
+        help="run only shard K of N (K from 1): a deterministic, balanced part of the collected "
+        "scenarios, every model of a scenario in the same shard; join the shards' results "
+        "with `llmbench merge` (ini: llm_shard)",
+    )
+    g.addoption(
+        "--llm-router",
+        dest="llm_router",
+        type=_router_file,
+        metavar="ROUTER.yaml",
+        help="spread calls over the deployments of a LiteLLM Router config (model_list "
+        "entries with model_name and litellm_params; keys as os.environ/NAME) (ini: llm_router)",
+    )
     _add_ci_options(g)
     _add_serve_options(g)
     parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
@@ -276,6 +310,8 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("llm_cache_dir", "response cache folder")
     parser.addini("llm_scoring", "official or strict", default="official")
     parser.addini("llm_results", "path of the results JSON")
+    parser.addini("llm_shard", "run only shard K/N of the collected scenarios")
+    parser.addini("llm_router", "LiteLLM Router config file (see --llm-router)")
     parser.addini("llm_suite_globs", "extra file globs collected as suites", type="linelist")
     parser.addini("llm_fail_under", "pass-rate gate in [0, 1] (see --llm-fail-under)")
     parser.addini(
@@ -398,6 +434,8 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
+    shard: ShardSpec | None = None
+    router: Path | None = None
 
     @property
     def starts_server(self) -> bool:
@@ -494,6 +532,12 @@ def settings_from_config(config: pytest.Config) -> Settings:
         raise pytest.UsageError("--llm-serve and --llm-api-base exclude each other")
     if opt.llm_no_judge and opt.llm_judge_model:
         raise pytest.UsageError("--llm-no-judge and --llm-judge-model exclude each other")
+    shard = opt.llm_shard
+    if shard is None and config.getini("llm_shard"):
+        shard = _ini_parse(config, "llm_shard", _shard)
+    router = opt.llm_router
+    if router is None and config.getini("llm_router"):
+        router = _ini_parse(config, "llm_router", lambda t: _router_file(str(root / t)))
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     return Settings(
@@ -528,4 +572,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
         transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
+        shard=shard,
+        router=router,
     )

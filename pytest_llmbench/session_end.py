@@ -11,6 +11,7 @@ import pytest
 
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
 from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.shard import ShardRecord
 
 
 @dataclass
@@ -29,6 +30,7 @@ def finish_session(
     started: float,
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
+    shard: ShardRecord | None = None,
 ) -> SessionReport:
     """Everything after the last item; may set ``session.exitstatus`` (the gates)."""
     from pytest_llmbench.families import aggregates
@@ -41,7 +43,9 @@ def finish_session(
     s = settings
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
-        report.results_path = _write_results(session.config, s, started, verdicts, rows, report)
+        report.results_path = _write_results(
+            session.config, s, started, verdicts, rows, report, shard
+        )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
 
@@ -91,12 +95,15 @@ def _write_results(
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
     report: SessionReport,
+    shard: ShardRecord | None,
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
     from pytest_llmbench.results.writer import build_document, dumps
 
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
+    if shard is not None:
+        info["shard"] = shard
     document = build_document(info, verdicts, rows, report.summary, report.aggregates)
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
     path = settings.results
@@ -131,6 +138,23 @@ def _apply_gates(
     from pytest_llmbench import gates
 
     per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
+    if settings.shard is not None:
+        # One shard's pass rates are not the run's: `llmbench merge` checks the thresholds on
+        # the joined results. A configured gate still forgives scenario failures here, so the
+        # shard job passes and the merge job decides.
+        configured = settings.fail_under is not None or bool(per_suite)
+        configured = configured or settings.fail_on_regression
+        if not configured:
+            return []
+        status, notes = gates.exit_status(
+            session.exitstatus,
+            [],
+            tests_failed=session.testsfailed,
+            scenario_failures=sum(1 for v in verdicts if v["outcome"] == "failed"),
+            stopped_early=bool(session.shouldfail or session.shouldstop),
+        )
+        session.exitstatus = status
+        return [f"llmbench: shard {settings.shard}: gates are checked by `llmbench merge`", *notes]
     result = gates.evaluate(settings, summary, verdicts, per_suite)
     if not result.configured:
         return result.notes  # no gate: pytest's own exit status stands
