@@ -21,6 +21,7 @@ from pytest_llmbench.client.base import ModelSpec, unknown_builtin
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
+    from pytest_llmbench.client.deployments import RouteGroup
     from pytest_llmbench.serve.spec import ServeSpec
     from pytest_llmbench.shard import ShardSpec
 
@@ -70,6 +71,15 @@ def _model(text: str) -> str:
             f"hosted_vllm/Qwen2.5-7B, llmbench/reference), got {text!r}"
         )
     return text
+
+
+def _model_or_group(text: str) -> str:
+    """``--llm-model``: a litellm model, or a model_name of ``--llm-router``'s config (checked
+    once the config is read, in ``settings_from_config``)."""
+    text = text.strip()
+    if "/" not in text and text:
+        return text
+    return _model(text)
 
 
 def _api_base(text: str) -> str:
@@ -140,7 +150,7 @@ def add_options(parser: pytest.Parser) -> None:
         "--llm-model",
         dest="llm_model",
         action="append",
-        type=_model,
+        type=_model_or_group,
         metavar="MODEL",
         help="litellm model to test, e.g. openai/gpt-4o-mini; repeat to compare models "
         "(ini: llm_model; env: LLMBENCH_MODEL)",
@@ -436,6 +446,7 @@ class Settings:
     transport: str = "auto"
     shard: ShardSpec | None = None
     router: Path | None = None
+    router_groups: tuple[RouteGroup, ...] = ()  # the groups of --llm-router the run tests
 
     @property
     def starts_server(self) -> bool:
@@ -451,7 +462,11 @@ class Settings:
             return tuple(
                 ModelSpec(m, None if m.startswith("llmbench/") else served) for m in self.models
             )
-        return tuple(ModelSpec(m, self.api_base) for m in self.models)
+        groups = {g.name: g for g in self.router_groups}
+        return tuple(
+            ModelSpec(m, route=groups[m]) if m in groups else ModelSpec(m, self.api_base)
+            for m in self.models
+        )
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -471,9 +486,14 @@ def settings_from_config(config: pytest.Config) -> Settings:
         source = ini_models or env_model.split()
         for m in source:
             try:
-                models.append(_model(m))
+                models.append(_model_or_group(m))
             except argparse.ArgumentTypeError as exc:
                 raise pytest.UsageError(f"llm_model: {exc}") from None
+    root = Path(str(config.rootpath))
+    router = opt.llm_router
+    if router is None and config.getini("llm_router"):
+        router = _ini_parse(config, "llm_router", lambda t: _router_file(str(root / t)))
+    router_groups = _router_groups(router, models)
     serve = getattr(opt, "llm_serve", None)
     local = [m for m in models if m.startswith("local/")]
     if local:
@@ -518,7 +538,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
         overrides.setdefault("seed", 0)
     cache_dir = opt.llm_cache_dir or config.getini("llm_cache_dir")
     results = opt.llm_results or config.getini("llm_results")
-    root = Path(str(config.rootpath))
     fail_under = opt.llm_fail_under
     if fail_under is None and config.getini("llm_fail_under"):
         fail_under = _ini_parse(config, "llm_fail_under", _rate)
@@ -535,9 +554,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
     shard = opt.llm_shard
     if shard is None and config.getini("llm_shard"):
         shard = _ini_parse(config, "llm_shard", _shard)
-    router = opt.llm_router
-    if router is None and config.getini("llm_router"):
-        router = _ini_parse(config, "llm_router", lambda t: _router_file(str(root / t)))
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     return Settings(
@@ -574,4 +590,29 @@ def settings_from_config(config: pytest.Config) -> Settings:
         transport=opt.llm_transport or _ini_parse(config, "llm_transport", _choice(TRANSPORTS)),
         shard=shard,
         router=router,
+        router_groups=router_groups,
     )
+
+
+def _router_groups(router: Path | None, models: list[str]) -> tuple[RouteGroup, ...]:
+    """The router groups the run tests; with no --llm-model, every group of the config.
+    A model without a provider must be one of them (else the usual 'provider/name' error)."""
+    groups: dict[str, RouteGroup] = {}
+    if router is not None:
+        from pytest_llmbench.errors import SuiteError
+        from pytest_llmbench.router_config import load_router_config
+
+        try:
+            groups = load_router_config(router)
+        except SuiteError as exc:
+            raise pytest.UsageError(f"--llm-router: {exc}") from None
+        if not models:
+            models.extend(groups)
+    for m in models:
+        if m not in groups and "/" not in m:
+            try:
+                _model(m)
+            except argparse.ArgumentTypeError as exc:
+                hint = f" (nor a model_name of {router})" if router is not None else ""
+                raise pytest.UsageError(f"--llm-model: {exc}{hint}") from None
+    return tuple(groups[m] for m in models if m in groups)
