@@ -167,8 +167,9 @@ class ReplicaPool:
                     except ValueError:
                         pass
 
-    def _recheck_in(self, route: RouteGroup) -> float:
-        """When a pause or cool-down ends (nothing frees a slot then): look again."""
+    def _recheck_in(self, route: RouteGroup) -> float | None:
+        """When a pause or cool-down ends (nothing frees a slot then): look again. Otherwise a
+        finished call wakes the next waiter, and nothing needs a timer."""
         now = self.clock()
         ends = [
             t - now
@@ -176,7 +177,7 @@ class ReplicaPool:
             for t in (s.cooldown_until, s.window.paused_until)
             if t > now
         ]
-        return min([1.0, *ends])
+        return min(ends) if ends else None
 
     def _wake(self, group: str) -> None:
         queue = self._waiting.get(group)
