@@ -45,7 +45,7 @@ class Dispatcher:
             if client is None:
                 from pytest_llmbench.client.router import RoutingClient
 
-                client = RoutingClient(s.transport, s.router_groups, s.concurrency)
+                client = RoutingClient(s.transport, s.router_groups, s.concurrency, s.rpm)
             server = self.server if s.starts_server else None
             if server is not None:
                 from pytest_llmbench.serve.client import ServedClient

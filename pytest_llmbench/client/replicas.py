@@ -62,11 +62,18 @@ class TokenBudget:
 
 
 class DeploymentState:
-    def __init__(self, deployment: Deployment, concurrency: int, clock: Callable[[], float]):
+    def __init__(
+        self,
+        deployment: Deployment,
+        concurrency: int,
+        clock: Callable[[], float],
+        default_rpm: float | None = None,
+    ):
         self.deployment = deployment
         self.clock = clock
         self.window = AdaptiveConcurrency(concurrency, clock=clock)
-        self.limiter = RateLimiter(deployment.rpm) if deployment.rpm else None
+        rpm = deployment.rpm or default_rpm  # --llm-rpm, for deployments that set none
+        self.limiter = RateLimiter(rpm) if rpm else None
         self.tokens = TokenBudget(deployment.tpm, clock) if deployment.tpm else None
         self.cooldown_until = 0.0
         self.failures_in_a_row = 0
@@ -103,20 +110,24 @@ class ReplicaPool:
         concurrency: int,
         send: Send,
         clock: Callable[[], float] = time.monotonic,
+        default_rpm: float | None = None,
     ) -> None:
         self.send = send
+        self.default_rpm = default_rpm
         self.clock = clock
         self.concurrency = concurrency
         self._waiting: dict[str, collections.deque[asyncio.Future[None]]] = {}
         self.states: dict[str, list[DeploymentState]] = {
-            g.name: [DeploymentState(d, concurrency, clock) for d in g.deployments] for g in groups
+            g.name: [DeploymentState(d, concurrency, clock, default_rpm) for d in g.deployments]
+            for g in groups
         }
 
     def _states(self, route: RouteGroup) -> list[DeploymentState]:
         states = self.states.get(route.name)
         if states is None:
             states = self.states[route.name] = [
-                DeploymentState(d, self.concurrency, self.clock) for d in route.deployments
+                DeploymentState(d, self.concurrency, self.clock, self.default_rpm)
+                for d in route.deployments
             ]
         return states
 

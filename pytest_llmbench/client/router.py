@@ -30,8 +30,10 @@ class RoutingClient:
         transport: str = "auto",
         groups: tuple[RouteGroup, ...] = (),
         concurrency: int = 32,
+        rpm: float | None = None,
     ) -> None:
         self.transport = transport
+        self.rpm = rpm
         self.groups = groups
         self.concurrency = concurrency
         self._direct: OpenAICompatibleClient | None = None
@@ -57,7 +59,9 @@ class RoutingClient:
         if self._pool is None:
             from pytest_llmbench.client.replicas import ReplicaPool
 
-            self._pool = ReplicaPool(self.groups, self.concurrency, self._send_to)
+            self._pool = ReplicaPool(
+                self.groups, self.concurrency, self._send_to, default_rpm=self.rpm
+            )
         return self._pool
 
     async def _send_to(

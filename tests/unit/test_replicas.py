@@ -152,3 +152,23 @@ def test_the_token_budget_waits_once_a_minute_is_spent() -> None:
         await asyncio.wait_for(budget.wait(), 1)
 
     asyncio.run(main())
+
+
+def test_llm_rpm_applies_to_deployments_that_set_no_rpm() -> None:
+    route = RouteGroup(
+        "g",
+        (
+            Deployment("g", 0, "openai/m", "http://127.0.0.1:9000/v1", rpm=30),
+            Deployment("g", 1, "openai/m", "http://127.0.0.1:9001/v1"),
+        ),
+        "router.yaml",
+    )
+
+    async def send(d: Deployment, r: ChatRequest, timeout: float) -> ChatResponse:
+        return ChatResponse("ok")
+
+    pool = ReplicaPool([route], 4, send, default_rpm=120)
+    own, default = pool.states["g"]
+    assert own.limiter is not None and own.limiter.interval == 2.0
+    assert default.limiter is not None and default.limiter.interval == 0.5
+    assert ReplicaPool([route], 4, send).states["g"][1].limiter is None
