@@ -51,11 +51,14 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on_regression and args.baseline is None:
         print("llmbench merge: --fail-on-regression needs --baseline=RESULTS.json", file=sys.stderr)
         return 2
+    family_notes: list[str] = []
     try:
-        merged = merge_documents([(str(p), read_results(p)) for p in args.results])
+        merged = merge_documents([(str(p), read_results(p)) for p in args.results], family_notes)
     except ResultsFileError as exc:
         print(f"llmbench merge: {exc}", file=sys.stderr)
         return 2
+    for note in family_notes:
+        print(f"llmbench merge: {note}", file=sys.stderr)
     write_atomic(args.output, dumps(merged))
     verdicts = merged["scenarios"]
     print(

@@ -47,8 +47,11 @@ def _iso_ts(text: str) -> float:
         return 0.0
 
 
-def merge_documents(named: Sequence[tuple[str, ResultsDocument]]) -> ResultsDocument:
-    """``named``: (file name for messages, document) per shard, in any order."""
+def merge_documents(
+    named: Sequence[tuple[str, ResultsDocument]], notes: list[str] | None = None
+) -> ResultsDocument:
+    """``named``: (file name for messages, document) per shard, in any order; ``notes`` gets
+    what went wrong in a benchmark family's aggregate (left out, as in a run)."""
     from pytest_llmbench.families import aggregates
     from pytest_llmbench.results.summary import summarize
 
@@ -127,5 +130,5 @@ def merge_documents(named: Sequence[tuple[str, ResultsDocument]]) -> ResultsDocu
         summary=summarize(verdicts, rows),
         scenarios=verdicts,
         results=rows,
-        aggregates=aggregates(cast(list[dict[str, Any]], rows)),
+        aggregates=aggregates(cast(list[dict[str, Any]], rows), notes),
     )
