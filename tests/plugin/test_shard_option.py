@@ -112,3 +112,22 @@ def test_balance_is_by_expected_calls(pytester: pytest.Pytester) -> None:
     parts = [ran(run(pytester, f"--llm-shard={k}/2")) for k in (1, 2)]
     heavy = next(p for p in parts if any("heavy" in i for i in p))
     assert {i.split("::")[1].split("[")[0] for i in heavy} == {"heavy"}
+
+
+def test_under_xdist_a_shard_runs_the_same_items_and_records_the_shard(
+    pytester: pytest.Pytester,
+) -> None:
+    write_suites(pytester)
+    alone = run(pytester, "--llm-shard=2/3", "--llm-results=alone.json")
+    # A subprocess, as in tests/integration/test_xdist.py: the controller needs a clean process.
+    spread = pytester.runpytest_subprocess(
+        "-n", "2", "-p", "no:cacheprovider", *MODELS, "--llm-shard=2/3",
+        "--llm-results=xdist.json", timeout=180,
+    )  # fmt: skip
+    assert spread.ret == alone.ret
+    a = json.loads((pytester.path / "alone.json").read_text())
+    x = json.loads((pytester.path / "xdist.json").read_text())
+    assert sorted(v["nodeid"] for v in x["scenarios"]) == sorted(
+        v["nodeid"] for v in a["scenarios"]
+    )
+    assert x["run"]["shard"] == a["run"]["shard"]  # told by a worker to the controller
