@@ -201,3 +201,26 @@ def test_a_model_name_not_in_the_router_is_refused(pytester: pytest.Pytester) ->
     result = run(pytester, f"--llm-router={router}", "--llm-model=other")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--llm-model: expected a litellm model*nor a model_name of*"])
+
+
+def test_preflight_refuses_a_missing_key_variable_before_any_call(
+    pytester: pytest.Pytester, servers: list[FakeOpenAIServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_suite(pytester)
+    monkeypatch.delenv("ROUTER_TEST_KEY", raising=False)
+    router = write_router(pytester.path / "router.yaml", [s.base_url for s in servers])
+    result = run(pytester, f"--llm-router={router}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*replicas #1 *api_key os.environ/ROUTER_TEST_KEY is not set*"])
+    assert not any(s.requests for s in servers)
+
+
+def test_preflight_refuses_a_group_of_which_no_deployment_is_reachable(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_suite(pytester)
+    monkeypatch.setenv("ROUTER_TEST_KEY", SECRET)
+    router = write_router(pytester.path / "router.yaml", [refused_url(), refused_url()])
+    result = run(pytester, f"--llm-router={router}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--llm-model=replicas: no deployment of it is reachable*"])

@@ -51,6 +51,10 @@ def shard_and_merge(tmp: Path, suites: tuple[str, ...]) -> None:
     done = merge(tmp, "s3.json", "s1.json", "s2.json", "--output", "merged.json")
     assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.stderr  # as the full run
     full, merged = load(tmp / "full.json"), load(tmp / "merged.json")
+    from pytest_llmbench.schema import validator
+
+    for doc in (merged, load(tmp / "s1.json")):  # shard and merged files are results files
+        validator("results").validate(doc)
     assert merged["scenarios"] == full["scenarios"]
     assert without_timing(merged["results"]) == without_timing(full["results"])
     assert timeless_summary(merged["summary"]) == timeless_summary(full["summary"])
