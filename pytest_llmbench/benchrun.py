@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.scoring.registry import ScorerRegistry
     from pytest_llmbench.serve.process import ManagedServer
     from pytest_llmbench.session_end import SessionReport
+    from pytest_llmbench.shard import ShardRecord
 
 RUN_KEY = pytest.StashKey["BenchRun"]()
 
@@ -38,6 +39,7 @@ class BenchRun:
         self.report: SessionReport | None = None
         self.session: pytest.Session | None = None
         self.server: ManagedServer | None = None
+        self.shard: ShardRecord | None = None
         if settings.serve is not None:
             from pytest_llmbench.serve.process import ManagedServer
 
@@ -48,6 +50,8 @@ class BenchRun:
             from pytest_llmbench.results.collector import ResultsCollector
 
             self.collector = ResultsCollector()
+            if settings.shard is not None and config.pluginmanager.hasplugin("xdist"):
+                config.pluginmanager.register(_ShardRelay(self), "llmbench-shard-relay")
 
     # -- the parts, built on first use ------------------------------------------------------
     def registry(self) -> ScorerRegistry:
@@ -93,6 +97,23 @@ class BenchRun:
         return self._dispatcher.close() if self._dispatcher is not None else []
 
     # -- hooks of the run (registered as a plugin by plugin.py) -----------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        # tryfirst: the shard is chosen over the full collected set, before -k/-m deselect.
+        if self.settings.shard is not None:
+            from pytest_llmbench.shard_items import apply_shard
+
+            self.shard = apply_shard(config, items, self.settings.shard, self.settings.repeat)
+            if self.is_worker:  # the xdist controller collects nothing: it is told
+                config.workeroutput["llmbench_shard"] = self.shard  # type: ignore[attr-defined]
+
+    def take_worker_shard(self, record: ShardRecord | None) -> None:
+        # Every worker collects the same items, so each computes the same record.
+        if self.shard is None and record is not None:
+            self.shard = record
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # Collection errors interrupt the run before any item runs (unless the user asked to go
         # on): dispatching would only start calls to cancel them.
@@ -167,7 +188,9 @@ class BenchRun:
         from pytest_llmbench.session_end import finish_session
 
         c = self.collector
-        self.report = finish_session(session, self.settings, self.started, c.verdicts, c.rows)
+        self.report = finish_session(
+            session, self.settings, self.started, c.verdicts, c.rows, self.shard
+        )
         self.report.notes[:0] = notes
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -175,3 +198,15 @@ class BenchRun:
             from pytest_llmbench.session_end import write_terminal_summary
 
             write_terminal_summary(self.config, self.settings, self.report)
+
+
+class _ShardRelay:
+    """On the xdist controller: the shard record a worker computed (registered only with
+    xdist, whose hook this is)."""
+
+    def __init__(self, run: BenchRun) -> None:
+        self.run = run
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        self.run.take_worker_shard(output.get("llmbench_shard"))

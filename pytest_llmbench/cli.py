@@ -93,12 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("which", choices=("suite", "results"))
     p.set_defaults(func=_cmd_schema)
     _add_family_verbs(sub)
-    from pytest_llmbench import cache_cli, init_cli, report_cli, upload_cli
+    from pytest_llmbench import cache_cli, init_cli, merge_cli, report_cli, upload_cli
 
     upload_cli.add_parser(sub)
     report_cli.add_parser(sub)
     init_cli.add_parser(sub)
     cache_cli.add_parser(sub)
+    merge_cli.add_parser(sub)
     return parser
 
 

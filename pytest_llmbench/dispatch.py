@@ -46,7 +46,7 @@ class Dispatcher:
             if client is None:
                 from pytest_llmbench.client.router import RoutingClient
 
-                client = RoutingClient(s.transport)
+                client = RoutingClient(s.transport, s.router_groups, s.concurrency, s.rpm)
                 client.preload(self._called_models())
             server = self.server if s.starts_server else None
             if server is not None:
@@ -165,6 +165,9 @@ class Dispatcher:
 def rate_limit_notes(engine: Engine) -> list[str]:
     """Say when a backend pushed back: the run was slower than --llm-concurrency allowed."""
     notes = []
+    client_notes = getattr(engine.client, "notes", None)
+    if callable(client_notes):  # the router groups' deployments (client/replicas.py)
+        notes += client_notes()
     for (model, _base), window in engine.windows.items():
         if window.rate_limited_count:
             notes.append(

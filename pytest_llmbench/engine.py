@@ -109,6 +109,13 @@ class Engine:
                 return hit
         if cache.mode == "replay" and not builtin:
             raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
+        if request.model.route is not None:
+            # A router group: each of its deployments has its own window and limits, kept by
+            # the client that chooses the deployment (client/replicas.py).
+            response = await self.retry.call(lambda: client.complete(request, self.timeout))
+            if key and cache.writes:
+                await asyncio.to_thread(cache.put, key, response, request.model.name)
+            return response
         backend = request.model.backend
         window = self.windows.get(backend)
         if window is None:

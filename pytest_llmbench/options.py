@@ -21,7 +21,9 @@ from pytest_llmbench.client.base import ModelSpec, unknown_builtin
 from pytest_llmbench.scoring.api import SCORING_MODES, ScoringMode
 
 if TYPE_CHECKING:
+    from pytest_llmbench.client.deployments import RouteGroup
     from pytest_llmbench.serve.spec import ServeSpec
+    from pytest_llmbench.shard import ShardSpec
 
 T = TypeVar("T")
 
@@ -71,6 +73,15 @@ def _model(text: str) -> str:
     return text
 
 
+def _model_or_group(text: str) -> str:
+    """``--llm-model``: a litellm model, or a model_name of ``--llm-router``'s config (checked
+    once the config is read, in ``settings_from_config``)."""
+    text = text.strip()
+    if "/" not in text and text:
+        return text
+    return _model(text)
+
+
 def _api_base(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"expected an http(s) URL, got {text!r}")
@@ -108,6 +119,22 @@ def _existing_file(text: str) -> Path:
     return path
 
 
+def _shard(text: str) -> Any:
+    from pytest_llmbench.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _router_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such router configuration file: {text!r}")
+    return path
+
+
 def _choice(choices: tuple[str, ...]) -> Any:
     def parse(text: str) -> str:
         if text not in choices:
@@ -123,7 +150,7 @@ def add_options(parser: pytest.Parser) -> None:
         "--llm-model",
         dest="llm_model",
         action="append",
-        type=_model,
+        type=_model_or_group,
         metavar="MODEL",
         help="litellm model to test, e.g. openai/gpt-4o-mini; repeat to compare models "
         "(ini: llm_model; env: LLMBENCH_MODEL)",
@@ -272,6 +299,23 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="WHEN",
         help="progress bar: auto (on a TTY, default), on, off",
     )
+    g.addoption(
+        "--llm-shard",
+        dest="llm_shard",
+        type=_shard,
+        metavar="K/N",
+        help="run only shard K of N (K from 1): a deterministic, balanced part of the collected "
+        "scenarios, every model of a scenario in the same shard; join the shards' results "
+        "with `llmbench merge` (ini: llm_shard)",
+    )
+    g.addoption(
+        "--llm-router",
+        dest="llm_router",
+        type=_router_file,
+        metavar="ROUTER.yaml",
+        help="spread calls over the deployments of a LiteLLM Router config (model_list "
+        "entries with model_name and litellm_params; keys as os.environ/NAME) (ini: llm_router)",
+    )
     _add_ci_options(g)
     _add_serve_options(g)
     parser.addini("llm_model", "litellm model(s) to test (whitespace separated)", type="args")
@@ -287,6 +331,8 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini(
         "llm_record_endpoint", "record API base URLs in the results", type="bool", default=False
     )
+    parser.addini("llm_shard", "run only shard K/N of the collected scenarios")
+    parser.addini("llm_router", "LiteLLM Router config file (see --llm-router)")
     parser.addini("llm_suite_globs", "extra file globs collected as suites", type="linelist")
     parser.addini("llm_fail_under", "pass-rate gate in [0, 1] (see --llm-fail-under)")
     parser.addini(
@@ -410,6 +456,9 @@ class Settings:
     serve: ServeSpec | None = None
     serve_timeout: float = 300.0
     transport: str = "auto"
+    shard: ShardSpec | None = None
+    router: Path | None = None
+    router_groups: tuple[RouteGroup, ...] = ()  # the groups of --llm-router the run tests
 
     @property
     def starts_server(self) -> bool:
@@ -425,7 +474,11 @@ class Settings:
             return tuple(
                 ModelSpec(m, None if m.startswith("llmbench/") else served) for m in self.models
             )
-        return tuple(ModelSpec(m, self.api_base) for m in self.models)
+        groups = {g.name: g for g in self.router_groups}
+        return tuple(
+            ModelSpec(m, route=groups[m]) if m in groups else ModelSpec(m, self.api_base)
+            for m in self.models
+        )
 
 
 def _ini_parse(config: pytest.Config, name: str, parse: Any) -> Any:
@@ -445,9 +498,14 @@ def settings_from_config(config: pytest.Config) -> Settings:
         source = ini_models or env_model.split()
         for m in source:
             try:
-                models.append(_model(m))
+                models.append(_model_or_group(m))
             except argparse.ArgumentTypeError as exc:
                 raise pytest.UsageError(f"llm_model: {exc}") from None
+    root = Path(str(config.rootpath))
+    router = opt.llm_router
+    if router is None and config.getini("llm_router"):
+        router = _ini_parse(config, "llm_router", lambda t: _router_file(str(root / t)))
+    router_groups = _router_groups(router, models)
     serve = getattr(opt, "llm_serve", None)
     local = [m for m in models if m.startswith("local/")]
     if local:
@@ -492,7 +550,6 @@ def settings_from_config(config: pytest.Config) -> Settings:
         overrides.setdefault("seed", 0)
     cache_dir = opt.llm_cache_dir or config.getini("llm_cache_dir")
     results = opt.llm_results or config.getini("llm_results")
-    root = Path(str(config.rootpath))
     fail_under = opt.llm_fail_under
     if fail_under is None and config.getini("llm_fail_under"):
         fail_under = _ini_parse(config, "llm_fail_under", _rate)
@@ -506,6 +563,9 @@ def settings_from_config(config: pytest.Config) -> Settings:
         raise pytest.UsageError("--llm-serve and --llm-api-base exclude each other")
     if opt.llm_no_judge and opt.llm_judge_model:
         raise pytest.UsageError("--llm-no-judge and --llm-judge-model exclude each other")
+    shard = opt.llm_shard
+    if shard is None and config.getini("llm_shard"):
+        shard = _ini_parse(config, "llm_shard", _shard)
     if opt.llm_fail_on_regression and opt.llm_baseline is None:
         raise pytest.UsageError("--llm-fail-on-regression needs --llm-baseline=RESULTS.json")
     from pytest_llmbench.client.router import RoutingClient
@@ -556,4 +616,31 @@ def settings_from_config(config: pytest.Config) -> Settings:
         serve=serve,
         serve_timeout=getattr(opt, "llm_serve_timeout", None) or 300.0,
         transport=transport,
+        shard=shard,
+        router=router,
+        router_groups=router_groups,
     )
+
+
+def _router_groups(router: Path | None, models: list[str]) -> tuple[RouteGroup, ...]:
+    """The router groups the run tests; with no --llm-model, every group of the config.
+    A model without a provider must be one of them (else the usual 'provider/name' error)."""
+    groups: dict[str, RouteGroup] = {}
+    if router is not None:
+        from pytest_llmbench.errors import SuiteError
+        from pytest_llmbench.router_config import load_router_config
+
+        try:
+            groups = load_router_config(router)
+        except SuiteError as exc:
+            raise pytest.UsageError(f"--llm-router: {exc}") from None
+        if not models:
+            models.extend(groups)
+    for m in models:
+        if m not in groups and "/" not in m:
+            try:
+                _model(m)
+            except argparse.ArgumentTypeError as exc:
+                hint = f" (nor a model_name of {router})" if router is not None else ""
+                raise pytest.UsageError(f"--llm-model: {exc}{hint}") from None
+    return tuple(groups[m] for m in models if m in groups)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_llmbench.client.base import ModelSpec
+from pytest_llmbench.client.deployments import RouteGroup
 from pytest_llmbench.credentials import KEY_ENV
 
 if TYPE_CHECKING:
@@ -96,6 +97,9 @@ def model_problems(
         if t.model in seen_models or t.model.builtin is not None:
             continue
         seen_models.add(t.model)
+        if t.model.route is not None:
+            out += route_problems(t.model.route, probe, timeout, probed)
+            continue
         problem = check_credentials(t.model)
         if problem is not None:
             out.append(f"{t.option}: {problem}")
@@ -106,6 +110,38 @@ def model_problems(
                 probed[base] = check_reachable(base, timeout)
             if probed[base] is not None:
                 out.append(f"{t.option}: {t.model.name}: {probed[base]}")
+    return out
+
+
+def route_problems(
+    route: RouteGroup, probe: bool, timeout: float, probed: dict[str, str | None]
+) -> list[str]:
+    """A router group (``--llm-router``): each deployment's key variable must be set (a missing
+    key fails every call sent there); unreachable deployments are only a problem when it is
+    all of them: the run skips a dead replica and goes on with the others."""
+    import os
+
+    out: list[str] = []
+    for d in route.deployments:
+        if d.key_env is not None:
+            if not os.environ.get(d.key_env):
+                out.append(
+                    f"--llm-router {route.source}: {d.label}: api_key os.environ/{d.key_env} "
+                    "is not set"
+                )
+            continue
+        problem = check_credentials(ModelSpec(d.model, d.api_base))
+        if problem is not None:
+            out.append(f"--llm-router {route.source}: {d.label}: {problem}")
+    bases = [d.api_base for d in route.deployments if d.api_base]
+    if out or not probe or len(bases) < len(route.deployments):
+        return out  # a provider's own address is not probed: one of them may be fine
+    for base in bases:
+        if base not in probed:
+            probed[base] = check_reachable(base, timeout)
+    if all(probed[b] is not None for b in bases):
+        why = "; ".join(str(probed[b]) for b in dict.fromkeys(bases))
+        out.append(f"--llm-model={route.name}: no deployment of it is reachable ({why})")
     return out
 
 

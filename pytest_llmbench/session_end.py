@@ -19,6 +19,7 @@ from pytest_llmbench.results.records import (
 
 if TYPE_CHECKING:
     from pytest_llmbench.gates import GateResult
+from pytest_llmbench.shard import ShardRecord
 
 
 @dataclass
@@ -42,6 +43,7 @@ def finish_session(
     started: float,
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
+    shard: ShardRecord | None = None,
 ) -> SessionReport:
     """Everything after the last item; may set ``session.exitstatus`` (the gates)."""
     from pytest_llmbench.families import aggregates
@@ -54,12 +56,14 @@ def finish_session(
     s = settings
     # The gates are decided before the file is written, so it records the comparisons; the
     # exit status is set last.
-    gate_result = _evaluate_gates(session, s, report.summary, verdicts)
+    gate_result = (
+        None if s.shard is not None else _evaluate_gates(session, s, report.summary, verdicts)
+    )
     comparisons = list(gate_result.comparisons) if gate_result is not None else []
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
         report.results_path = _write_results(
-            session.config, s, started, verdicts, rows, report, comparisons
+            session.config, s, started, verdicts, rows, report, comparisons, shard
         )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
@@ -76,6 +80,9 @@ def finish_session(
     if gate_result is not None:
         report.gates = _apply_gates(session, gate_result, verdicts)
         report.notes += gate_result.notes + report.gates
+    elif s.shard is not None and verdicts and s.models:
+        report.gates = _shard_gates(session, s, verdicts)
+        report.notes += report.gates
     from pytest_llmbench.report.comparable import by_suite_and_model
 
     report.comparable = by_suite_and_model(verdicts)
@@ -116,12 +123,15 @@ def _write_results(
     rows: list[SampleRow],
     report: SessionReport,
     comparisons: list[ComparisonRecord],
+    shard: ShardRecord | None,
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
     from pytest_llmbench.results.writer import build_document, dumps
 
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
+    if shard is not None:
+        info["shard"] = shard
     document = build_document(info, verdicts, rows, report.summary, report.aggregates)
     document["comparisons"] = comparisons
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
@@ -160,6 +170,29 @@ def _evaluate_gates(
 
     per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
     return gates.evaluate(settings, summary, verdicts, per_suite)
+
+
+def _shard_gates(
+    session: pytest.Session, settings: Settings, verdicts: list[ScenarioVerdict]
+) -> list[str]:
+    """One shard's pass rates are not the run's: `llmbench merge` checks the thresholds on the
+    joined results. A configured gate still forgives scenario failures here, so the shard job
+    passes and the merge job decides."""
+    from pytest_llmbench import gates
+
+    per_suite = gates.suite_thresholds(dict(settings.fail_under_suite), _marked_thresholds(session))
+    configured = settings.fail_under is not None or bool(per_suite) or settings.fail_on_regression
+    if not configured:
+        return []
+    status, notes = gates.exit_status(
+        session.exitstatus,
+        [],
+        tests_failed=session.testsfailed,
+        scenario_failures=sum(1 for v in verdicts if v["outcome"] == "failed"),
+        stopped_early=bool(session.shouldfail or session.shouldstop),
+    )
+    session.exitstatus = status
+    return [f"llmbench: shard {settings.shard}: gates are checked by `llmbench merge`", *notes]
 
 
 def _apply_gates(

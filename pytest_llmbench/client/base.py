@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pytest_llmbench.client.deployments import RouteGroup
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.scoring.api import Message, ToolCall
 
@@ -34,6 +35,8 @@ class ModelSpec:
 
     name: str
     api_base: str | None = None
+    # --llm-router: ``name`` is a model_name of the router config, served by these deployments
+    route: RouteGroup | None = None
 
     @property
     def builtin(self) -> str | None:
@@ -57,6 +60,15 @@ class ChatRequest:
 
     def cache_payload(self) -> dict[str, Any]:
         """Everything that can change the output, and nothing else (no key, timeout, retries)."""
+        route = self.model.route
+        if route is not None:
+            # Which replica answers does not change the answer; which models serve it does.
+            payload = self._payload()
+            payload["route"] = sorted({d.model for d in route.deployments})
+            return payload
+        return self._payload()
+
+    def _payload(self) -> dict[str, Any]:
         return {
             "model": self.model.name,
             "api_base": self.model.api_base,

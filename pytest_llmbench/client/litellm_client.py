@@ -17,7 +17,8 @@ from typing import Any
 
 from pytest_llmbench import envdefaults
 from pytest_llmbench.backoff import Clock, server_wait
-from pytest_llmbench.client.base import ChatRequest, ChatResponse, Usage, check_answered
+from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage, check_answered
+from pytest_llmbench.client.deployments import Deployment, RouteGroup
 from pytest_llmbench.credentials import key_variable, sendable_key
 from pytest_llmbench.errors import InfrastructureError, RetryableError
 from pytest_llmbench.redact import scrub
@@ -219,6 +220,64 @@ class LiteLLMClient:
                 await close()
             except Exception:  # closing is best effort at session end
                 pass
+
+
+class LiteLLMRouterClient(LiteLLMClient):
+    """Calls through a ``litellm.Router`` built from the run's router groups, each deployment
+    under its own alias (``group#i``): the deployment is chosen by ``client/replicas.py``, which
+    holds its window slot; the Router resolves ``os.environ/NAME`` keys and sends the call."""
+
+    def __init__(self, groups: tuple[RouteGroup, ...], clock: Clock = time.time) -> None:
+        super().__init__(clock)
+        model_list = [
+            {"model_name": d.alias, "litellm_params": self._params(d)}
+            for g in groups
+            for d in g.deployments
+        ]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # Retries, cool-downs and fallbacks are ours (retry.py, replicas.py): the Router
+            # must not try another deployment behind the window's back.
+            self.router = self.litellm.Router(
+                model_list=model_list, num_retries=0, disable_cooldowns=True
+            )
+
+    @staticmethod
+    def _params(d: Deployment) -> dict[str, Any]:
+        params: dict[str, Any] = {"model": d.model, **dict(d.extra)}
+        if d.api_base:
+            params["api_base"] = d.api_base
+        if d.key_env:
+            params["api_key"] = f"os.environ/{d.key_env}"  # read by litellm, never by us
+        elif d.model.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
+            params["api_key"] = _PLACEHOLDER_KEY
+        if d.rpm:
+            params["rpm"] = d.rpm
+        if d.tpm:
+            params["tpm"] = d.tpm
+        return params
+
+    async def complete_on(
+        self, deployment: Deployment, request: ChatRequest, timeout: float
+    ) -> ChatResponse:
+        kwargs: dict[str, Any] = dict(request.params)
+        if request.tools:
+            kwargs["tools"] = list(request.tools)
+        started = time.perf_counter()
+        try:
+            response = await self.router.acompletion(
+                model=deployment.alias,
+                messages=list(request.messages),
+                timeout=timeout,
+                num_retries=0,
+                max_retries=0,
+                **kwargs,
+            )
+        except Exception as exc:
+            raise self._map_error(exc) from exc
+        latency = time.perf_counter() - started
+        served = ChatRequest(ModelSpec(deployment.model, deployment.api_base), request.messages)
+        return self._convert(served, response, latency)
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -201,17 +201,22 @@ class OpenAICompatibleClient:
         body.update((k, v) for k, v in request.params.items() if v is not None)
         return body
 
-    def _headers(self, request: ChatRequest) -> dict[str, str]:
+    def _headers(self, request: ChatRequest, key_env: str | None = None) -> dict[str, str]:
         provider = request.model.name.partition("/")[0]
-        key = sendable_key(os.environ.get(KEY_ENV.get(provider, ""), ""))
+        key = sendable_key(os.environ.get(key_env or KEY_ENV.get(provider, ""), ""))
         return {"Authorization": f"Bearer {key}"} if key else {}
 
-    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
+    async def complete(
+        self, request: ChatRequest, timeout: float, key_env: str | None = None
+    ) -> ChatResponse:
+        """``key_env``: the variable holding this server's key (a router deployment's
+        ``os.environ/NAME``), else the provider's usual one."""
         assert request.model.api_base is not None
         url = endpoint(request.model.api_base)
         body = json.dumps(self.request_body(request), ensure_ascii=False).encode("utf-8")
         started = time.perf_counter()
-        status, headers, raw = await self.sender.send(url, body, self._headers(request), timeout)
+        headers_out = self._headers(request, key_env)
+        status, headers, raw = await self.sender.send(url, body, headers_out, timeout)
         latency = time.perf_counter() - started
         if status >= 400:
             text = _error_text(status, raw)

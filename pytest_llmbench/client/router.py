@@ -11,6 +11,7 @@ of built-in models imports neither litellm (seconds of start-up) nor aiohttp.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import threading
 import warnings
@@ -23,16 +24,80 @@ from pytest_llmbench.client.scripted import EchoClient
 from pytest_llmbench.errors import InfrastructureError
 
 if TYPE_CHECKING:
-    from pytest_llmbench.client.litellm_client import LiteLLMClient
+    from pytest_llmbench.client.deployments import Deployment, RouteGroup
+    from pytest_llmbench.client.litellm_client import LiteLLMClient, LiteLLMRouterClient
+    from pytest_llmbench.client.replicas import ReplicaPool
 
 
 class RoutingClient:
-    def __init__(self, transport: str = "auto") -> None:
+    def __init__(
+        self,
+        transport: str = "auto",
+        groups: tuple[RouteGroup, ...] = (),
+        concurrency: int = 32,
+        rpm: float | None = None,
+    ) -> None:
         self.transport = transport
+        self.rpm = rpm
+        self.groups = groups
+        self.concurrency = concurrency
         self._direct: OpenAICompatibleClient | None = None
         self._litellm: LiteLLMClient | None = None
         self._litellm_lock: asyncio.Lock | None = None
+        self._router: LiteLLMRouterClient | None = None
+        self._pool: ReplicaPool | None = None
         self._echo = EchoClient()
+        if groups:
+            # Imported here, on the thread that builds the client: a first import on the
+            # engine thread would compile (and pytest rewrite) modules while the main thread
+            # does the same, which CPython 3.11's parser does not survive.
+            self._replicas()
+
+    # -- router groups (--llm-router) -------------------------------------------------------
+    def group_uses_fast_path(self, route: RouteGroup) -> bool:
+        """Every deployment an OpenAI-compatible server: sent directly, without litellm."""
+        return self.transport == "auto" and all(
+            is_openai_compatible(ModelSpec(d.model, d.api_base)) for d in route.deployments
+        )
+
+    def _replicas(self) -> ReplicaPool:
+        if self._pool is None:
+            from pytest_llmbench.client.replicas import ReplicaPool
+
+            self._pool = ReplicaPool(
+                self.groups, self.concurrency, self._send_to, default_rpm=self.rpm
+            )
+        return self._pool
+
+    async def _send_to(
+        self, deployment: Deployment, request: ChatRequest, timeout: float
+    ) -> ChatResponse:
+        route = request.model.route
+        assert route is not None
+        if self.group_uses_fast_path(route):
+            if self._direct is None:
+                self._direct = OpenAICompatibleClient()
+            served = dataclasses.replace(
+                request, model=ModelSpec(deployment.model, deployment.api_base)
+            )
+            return await self._direct.complete(served, timeout, key_env=deployment.key_env)
+        router = await self._router_client()
+        return await router.complete_on(deployment, request, timeout)
+
+    async def _router_client(self) -> LiteLLMRouterClient:
+        if self._router is None:
+            if self._litellm_lock is None:
+                self._litellm_lock = asyncio.Lock()
+            async with self._litellm_lock:
+                if self._router is None:
+                    from pytest_llmbench.client.litellm_client import LiteLLMRouterClient
+
+                    groups = tuple(g for g in self.groups if not self.group_uses_fast_path(g))
+                    self._router = await asyncio.to_thread(LiteLLMRouterClient, groups)
+        return self._router
+
+    def notes(self) -> list[str]:
+        return self._pool.notes() if self._pool is not None else []
 
     def uses_fast_path(self, request: ChatRequest) -> bool:
         return self.takes_fast_path(request.model)
@@ -44,10 +109,15 @@ class RoutingClient:
         """Import the transports ``models`` will be sent through, now, in the calling thread
         (the main thread, before the engine thread exists), their import-time warnings
         ignored."""
-        models = [m for m in models if m.builtin is None]
-        if any(self.takes_fast_path(m) for m in models):
+        fast: list[bool] = []
+        for m in models:
+            if m.route is not None:  # a router group: sent the way its deployments are
+                fast.append(self.group_uses_fast_path(m.route))
+            elif m.builtin is None:
+                fast.append(self.takes_fast_path(m))
+        if any(fast):
             _import_quietly("aiohttp")
-        if not all(self.takes_fast_path(m) for m in models):
+        if not all(fast):
             from pytest_llmbench.client.litellm_client import load_litellm
 
             load_litellm()
@@ -70,6 +140,11 @@ class RoutingClient:
         await self._pick(request)
 
     async def _pick(self, request: ChatRequest) -> ModelClient:
+        route = request.model.route
+        if route is not None:
+            if not self.group_uses_fast_path(route):
+                await self._router_client()  # built before the first call leaves
+            return self._replicas()
         builtin = request.model.builtin
         if builtin == "echo":  # e.g. --llm-judge-model=llmbench/echo
             return self._echo
@@ -90,7 +165,7 @@ class RoutingClient:
         return await client.complete(request, timeout)
 
     async def aclose(self) -> None:
-        for client in (self._direct, self._litellm):
+        for client in (self._direct, self._litellm, self._router):
             if client is not None:
                 await client.aclose()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from pytest_llmbench.provenance import ProvenanceRecord
+from pytest_llmbench.shard import ShardRecord
 
 RESULTS_SCHEMA_VERSION = 2
 
@@ -129,7 +130,7 @@ class SuiteSummary(_SuiteSummaryBase, total=False):
     judge_cost: float | None
 
 
-class RunInfo(TypedDict):
+class _RunInfoBase(TypedDict):
     run_id: str
     started: str
     finished: str
@@ -141,6 +142,13 @@ class RunInfo(TypedDict):
     git_revision: str | None
     command: list[str]
     platform: str
+
+
+class RunInfo(_RunInfoBase, total=False):
+    """``shard``: written by a ``--llm-shard`` run; ``merged_from``: by ``llmbench merge``."""
+
+    shard: ShardRecord
+    merged_from: list[str]
 
 
 class ComparisonRecord(TypedDict):

@@ -66,6 +66,17 @@ def run_info(
             "timeout_s": s.timeout,
             "retries": s.retries,
             "cache": s.cache_mode,
+            # --llm-router: which models serve each group, and where (never a key)
+            **(
+                {
+                    "router": {
+                        g.name: [{"model": d.model, "api_base": d.api_base} for d in g.deployments]
+                        for g in s.router_groups
+                    }
+                }
+                if s.router_groups
+                else {}
+            ),
         },
         "versions": {
             "pytest-llmbench": _version("pytest-llmbench"),
