@@ -45,7 +45,7 @@ EXPECTED_LINE = {
     "29-recursive-alias": 2,
     "30-undefined-alias": 4,
     "31-two-documents": 7,
-    "32-not-utf8": 0,
+    "32-not-utf8": 4,
     "33-binary": 1,
     "34-tool-result-undeclared": 5,
     "35-turns-wrong-type": 3,
@@ -57,6 +57,9 @@ EXPECTED_LINE = {
     "91-deep-nesting": 3,
     "92-huge-string-bomb": 12,
 }
+
+# Where an error also names the column (file:line:column).
+EXPECTED_COLUMN = {"32-not-utf8": 14}
 
 VALID = """\
 suite: good
@@ -129,6 +132,8 @@ def test_each_malformed_file_gives_one_clear_error(pytester: pytest.Pytester) ->
         body = sections[name]
         assert len(body) == 1, (name, body)  # one line: the error itself, no traceback
         line = EXPECTED_LINE[name.removesuffix(".llmbench.yaml")]
-        prefix = f"{name}:{line}: " if line else f"{name}: "
+        stem = name.removesuffix(".llmbench.yaml")
+        where = f"{line}:{EXPECTED_COLUMN[stem]}" if stem in EXPECTED_COLUMN else str(line)
+        prefix = f"{name}:{where}: " if line else f"{name}: "
         assert body[0].startswith(prefix), (name, body[0])
         assert len(body[0]) < 400, (name, body[0])  # never a dump of the file's content
