@@ -49,6 +49,25 @@ class BenchRun:
 
             self.collector = ResultsCollector()
 
+    def check_outputs(self) -> None:
+        """Before any call: every place the run must write is writable, or one usage error
+        names the option. The cache folder counts only when the user chose it: the default
+        one, if unwritable, only costs the cache (``cache.py`` goes on without it)."""
+        config, s = self.config, self.settings
+        if self.is_worker or config.option.collectonly or getattr(config.option, "help", False):
+            return
+        from pytest_llmbench.writable import check_writable
+
+        problems = []
+        if s.results is not None:
+            problems.append(check_writable("--llm-results", s.results))
+        explicit_cache = config.option.llm_cache_dir or config.getini("llm_cache_dir")
+        if explicit_cache and s.cache_mode in ("readwrite", "write") and s.models:
+            problems.append(check_writable("--llm-cache-dir", s.cache_dir, folder=True))
+        errors = [p for p in problems if p is not None]
+        if errors:
+            raise pytest.UsageError("\n".join(errors))
+
     # -- the parts, built on first use ------------------------------------------------------
     def registry(self) -> ScorerRegistry:
         if self._registry is None:

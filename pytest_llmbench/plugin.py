@@ -31,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "llmbench: a pytest-llmbench scenario")
     settings = settings_from_config(config)
     run = BenchRun(config, settings)
+    run.check_outputs()
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
     if settings.starts_server and config.pluginmanager.hasplugin("xdist"):
