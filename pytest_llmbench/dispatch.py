@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +32,7 @@ class Dispatcher:
         self.server = server
         self.is_worker = hasattr(config, "workerinput")
         self._engine: Engine | None = None
+        self._cache_warned = False
 
     @property
     def engine(self) -> Engine:
@@ -107,11 +108,30 @@ class Dispatcher:
             capture=pm.get_plugin("capturemanager"),
         )
         item.result = result
+        self._warn_if_cache_failed(terminal, pm.get_plugin("capturemanager"))
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
             from pytest_llmbench.redact import redact_env
 
             pytest.fail(redact_env(f"infrastructure error: {result.error}"), pytrace=False)
+
+    def _warn_if_cache_failed(self, terminal: Any, capture: Any) -> None:
+        """Once, as soon as it happens: the cache stopped being written (the summary repeats
+        it). Printed, not a Python warning: under ``filterwarnings = error`` a warning would
+        become the very item error this degradation exists to avoid."""
+        engine = self._engine
+        if self._cache_warned or engine is None or engine.cache.write_failure is None:
+            return
+        self._cache_warned = True
+        note = engine.cache.failure_note()
+        if terminal is None or note is None:
+            return
+        import contextlib
+
+        suspend = getattr(capture, "global_and_fixture_disabled", None)
+        with suspend() if suspend is not None else contextlib.nullcontext():
+            terminal.write_line("")
+            terminal.write_line(note.split("; ")[0], yellow=True)
 
     def progress_counts(self) -> tuple[int, int]:
         e = self._engine
@@ -127,6 +147,9 @@ class Dispatcher:
         if self._engine is not None:
             self._engine.close()
             notes = rate_limit_notes(self._engine)
+            cache_note = self._engine.cache.failure_note()
+            if cache_note is not None:
+                notes.append(cache_note)
             self._engine = None
         if self.server is not None:
             self.server.stop()

@@ -102,7 +102,7 @@ class Engine:
         client = client or self.client
         cache = self.cache
         builtin = request.model.builtin is not None
-        key = cache_key(request) if not builtin and (cache.reads or cache.writes) else ""
+        key = cache_key(request) if not builtin and (cache.reads or cache.writes_wanted) else ""
         if key and cache.reads:
             hit = cache.get(key)
             if hit is not None:
@@ -140,7 +140,7 @@ class Engine:
             return response
 
         response = await self.retry.call(attempt)
-        if key and cache.writes:
+        if key and cache.writes_wanted:  # (put counts what a failed cache could not keep)
             # Off the loop: a slow disk must not stall other calls' I/O.
             await asyncio.to_thread(cache.put, key, response, request.model.name)
         return response
