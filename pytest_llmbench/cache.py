@@ -21,6 +21,7 @@ from typing import Any
 from pytest_llmbench.atomicfile import write_atomic
 from pytest_llmbench.client.base import ChatRequest, ChatResponse
 from pytest_llmbench.redact import redact_env
+from pytest_llmbench.textsafe import encodable
 
 CACHE_FORMAT = 1
 
@@ -28,7 +29,8 @@ CACHE_FORMAT = 1
 def cache_key(request: ChatRequest) -> str:
     payload = {"v": CACHE_FORMAT, **request.cache_payload()}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a request quoting a lone surrogate (from a hook's client) still has a key.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ResponseCache:
@@ -82,7 +84,7 @@ class ResponseCache:
             ensure_ascii=False,
         )
         try:
-            write_atomic(path, redact_env(text, json_text=True))
+            write_atomic(path, encodable(redact_env(text, json_text=True)))
         except OSError as exc:
             with self._lock:
                 self.unwritten += 1

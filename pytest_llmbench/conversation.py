@@ -195,6 +195,7 @@ async def run_sample(
     stopped_at: int | None = None
     error: str | None = None
     calls = cache_hits = 0
+    repaired = False
     usage = Usage()
     latency = 0.0
     cost: float | None = None
@@ -212,6 +213,7 @@ async def run_sample(
                 response = await call(request)
                 calls += 1
                 cache_hits += response.cached
+                repaired = repaired or response.repaired
                 usage = usage + response.usage
                 latency += response.latency_s
                 if response.cost is not None:
@@ -281,4 +283,5 @@ async def run_sample(
         judge_cache_hits=tally.cache_hits,
         judge_usage=tally.usage,
         judge_cost=tally.cost,
+        text_repaired=repaired,
     )

@@ -112,8 +112,10 @@ class Dispatcher:
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
             from pytest_llmbench.redact import redact_env
+            from pytest_llmbench.textsafe import encodable
 
-            pytest.fail(redact_env(f"infrastructure error: {result.error}"), pytrace=False)
+            message = encodable(redact_env(f"infrastructure error: {result.error}"))
+            pytest.fail(message, pytrace=False)
 
     def _warn_if_cache_failed(self, terminal: Any, capture: Any) -> None:
         """Once, as soon as it happens: the cache stopped being written (the summary repeats

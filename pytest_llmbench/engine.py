@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -20,8 +21,30 @@ from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
 from pytest_llmbench.errors import CacheMiss, RetryableError
 from pytest_llmbench.limits import AdaptiveConcurrency, RateLimiter
 from pytest_llmbench.retry import RetryPolicy
+from pytest_llmbench.scoring.api import ToolCall
+from pytest_llmbench.textsafe import encodable, has_surrogates
 
 T = TypeVar("T")
+
+
+def repaired_response(response: ChatResponse) -> ChatResponse:
+    """``response`` with its text made encodable (``textsafe.py``), flagged when it changed:
+    scorers, cache and results then all see the one repaired text."""
+    calls = response.tool_calls
+    texts = [response.content or "", response.finish_reason or ""]
+    texts += [t for c in calls for t in (c.id, c.name, c.arguments)]
+    if not any(has_surrogates(t) for t in texts):
+        return response
+    content = response.content
+    return dataclasses.replace(
+        response,
+        content=encodable(content) if content is not None else None,
+        tool_calls=tuple(
+            ToolCall(encodable(c.id), encodable(c.name), encodable(c.arguments)) for c in calls
+        ),
+        finish_reason=encodable(response.finish_reason) if response.finish_reason else None,
+        repaired=True,
+    )
 
 
 class Engine:
@@ -139,7 +162,7 @@ class Engine:
             window.succeeded(started)
             return response
 
-        response = await self.retry.call(attempt)
+        response = repaired_response(await self.retry.call(attempt))
         if key and cache.writes_wanted:  # (put counts what a failed cache could not keep)
             # Off the loop: a slow disk must not stall other calls' I/O.
             await asyncio.to_thread(cache.put, key, response, request.model.name)

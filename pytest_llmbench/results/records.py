@@ -80,6 +80,7 @@ class SampleRow(_SampleRowBase, total=False):
     reference: str | None  # "pass[i]" / "fail[i]" when a built-in model replayed it
     stopped_at_turn: int | None
     judge: JudgeUsageRecord  # only when the sample asked a judge
+    text_repaired: bool  # only when a reply held lone surrogates (replaced by U+FFFD)
 
 
 class ScenarioVerdict(Where):

@@ -93,6 +93,8 @@ def item_payload(
                 completion_tokens=r.judge_usage.completion_tokens,
                 cost=r.judge_cost,
             )
+        if r.text_repaired:
+            row["text_repaired"] = True
         rows.append(row)
     verdict = ScenarioVerdict(
         **where,

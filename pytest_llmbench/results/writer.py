@@ -14,10 +14,13 @@ from pytest_llmbench.results.records import (
     ScenarioVerdict,
     SuiteSummary,
 )
+from pytest_llmbench.textsafe import encodable
 
 
 def dumps(document: ResultsDocument | dict[str, Any]) -> str:
-    return redact_env(json.dumps(document, ensure_ascii=False, indent=1), json_text=True)
+    # encodable: a lone surrogate from anywhere (an error body, a reason) must not cost the file.
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return encodable(redact_env(text, json_text=True))
 
 
 def build_document(
