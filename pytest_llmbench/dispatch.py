@@ -60,6 +60,7 @@ class Dispatcher:
                 rpm=s.rpm,
                 timeout=s.timeout,
                 retry=RetryPolicy(retries=s.retries),
+                scorer_timeout=s.scorer_timeout,
             )
         return self._engine
 

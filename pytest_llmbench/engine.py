@@ -21,6 +21,7 @@ from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
 from pytest_llmbench.errors import CacheMiss, RetryableError
 from pytest_llmbench.limits import AdaptiveConcurrency, RateLimiter
 from pytest_llmbench.retry import RetryPolicy
+from pytest_llmbench.scorer_limit import DEFAULT_LIMIT, ScorerRunner
 from pytest_llmbench.scoring.api import ToolCall
 from pytest_llmbench.textsafe import encodable, has_surrogates
 
@@ -57,6 +58,7 @@ class Engine:
         rpm: float | None = None,
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
+        scorer_timeout: float = DEFAULT_LIMIT,
     ) -> None:
         self.client = client
         self.cache = cache
@@ -64,6 +66,7 @@ class Engine:
         self.rpm = rpm
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.scorers = ScorerRunner(scorer_timeout)
         self.windows: dict[Any, AdaptiveConcurrency] = {}
         self._limiters: dict[Any, RateLimiter] = {}
         self._futures: set[concurrent.futures.Future[Any]] = set()
@@ -193,6 +196,7 @@ class Engine:
         except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
             pass
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.scorers.close()
         self._thread.join(timeout=10)
         if not self._thread.is_alive():
             self.loop.close()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
+
+# The regex package, not the stdlib re: a suite's pattern meets model text, and re holds the
+# GIL while it backtracks (a catastrophic pattern froze the whole run, Ctrl-C included);
+# regex takes a match timeout and releases the GIL while matching.
+import regex as rx_lib  # type: ignore[import-untyped,unused-ignore]
 
 import regex as _regex  # type: ignore[import-untyped,unused-ignore]
 
@@ -31,7 +35,12 @@ from .matching import (
     word_count,
 )
 
-_REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+_REGEX_FLAGS = {
+    "i": rx_lib.IGNORECASE,
+    "m": rx_lib.MULTILINE,
+    "s": rx_lib.DOTALL,
+    "x": rx_lib.VERBOSE,
+}
 
 
 @scorer("contains")
@@ -84,8 +93,8 @@ def not_contains(
     return score
 
 
-def _compile(pattern: str, flags: str) -> re.Pattern[str]:
-    bits = re.RegexFlag(0)
+def _compile(pattern: str, flags: str) -> Any:
+    bits = 0
     for letter in flags:
         if letter not in _REGEX_FLAGS:
             raise ValueError(
@@ -93,8 +102,8 @@ def _compile(pattern: str, flags: str) -> re.Pattern[str]:
             )
         bits |= _REGEX_FLAGS[letter]
     try:
-        return re.compile(pattern, bits)
-    except (re.error, OverflowError, RecursionError) as exc:
+        return rx_lib.compile(pattern, bits)
+    except (rx_lib.error, OverflowError, RecursionError) as exc:
         raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
 
 
@@ -113,11 +122,12 @@ def regex(
         raise ValueError(f"match must be 'search' or 'fullmatch', got {match!r}")
     neg = check_bool(negate, "negate")
     rx = _compile(pattern, flags)
-    find: Callable[[str], re.Match[str] | None] = rx.search if match == "search" else rx.fullmatch
+    find: Callable[..., Any] = rx.search if match == "search" else rx.fullmatch
     how = f"{'fully ' if match == 'fullmatch' else ''}match /{truncate(pattern, 60)}/{flags}"
 
     def score(ctx: ScorerContext) -> Score:
-        m = find(ctx.reply)
+        # Past the time limit regex raises TimeoutError: the sample is an error, not a verdict.
+        m = find(ctx.reply, timeout=ctx.time_limit, concurrent=True)
         found = "no match" if m is None else f"matched {quote(m.group(0))}"
         if (m is None) == neg:
             verb = f"does not {how}" if neg else how.replace("match", "matches", 1)

@@ -149,6 +149,9 @@ class ScorerContext:
     tools: Sequence[Mapping[str, Any]] = ()
     judge: Judge | None = None
     judge_for: Callable[[str], Judge] | None = None
+    # The run's time limit of one scorer call (--llm-scorer-timeout): a scorer whose own work
+    # can be bounded (a regex match timeout) uses it; the runner enforces it regardless.
+    time_limit: float | None = None
 
     @functools.cached_property
     def reply(self) -> str:
