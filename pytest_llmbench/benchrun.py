@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.collect import CollectContext, ScenarioItem
     from pytest_llmbench.dispatch import Dispatcher
     from pytest_llmbench.results.collector import ResultsCollector
+    from pytest_llmbench.results.records import NotRunRecord
     from pytest_llmbench.scoring.registry import ScorerRegistry
     from pytest_llmbench.serve.process import ManagedServer
     from pytest_llmbench.session_end import SessionReport
@@ -180,14 +181,59 @@ class BenchRun:
             self._dispatcher.cancel()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.collector is not None:
+            # Before close(): cancelling the engine must not cost a result that is in already.
+            self._take_unreported(session, self.collector)
         notes = self.close()
         if self.collector is None:
             return
         from pytest_llmbench.session_end import finish_session
 
         c = self.collector
-        self.report = finish_session(session, self.settings, self.started, c.verdicts, c.rows)
+        self.report = finish_session(
+            session, self.settings, self.started, c.verdicts, c.rows, c.not_run
+        )
         self.report.notes[:0] = notes
+
+    def _take_unreported(self, session: pytest.Session, collector: ResultsCollector) -> None:
+        """Items pytest never reported (Ctrl-C, ``-x``): a row for each whose samples had all
+        finished in the engine, whatever pytest had got to; the rest are listed as not run.
+        (Under xdist the controller holds no items: the workers' reports are all there is.)"""
+        from pytest_llmbench.collect import ScenarioItem
+        from pytest_llmbench.results.rows import finished_outcome, item_payload
+
+        reported = collector.reported()
+        for item in getattr(session, "items", ()):
+            if not isinstance(item, ScenarioItem) or item.nodeid in reported:
+                continue
+            future = item.future
+            if item.skip_reason is not None:
+                payload = item_payload(
+                    item.nodeid, item.scenario, item.model, None, "skipped", item.skip_reason
+                )
+                collector.add(payload)
+            elif future is not None and future.done() and not future.cancelled():
+                if future.exception() is not None:
+                    collector.not_run.append(self._not_run(item))
+                    continue
+                result = future.result()
+                outcome = finished_outcome(result)
+                collector.add(
+                    item_payload(item.nodeid, item.scenario, item.model, result, outcome, None)
+                )
+            else:
+                collector.not_run.append(self._not_run(item))
+
+    @staticmethod
+    def _not_run(item: ScenarioItem) -> NotRunRecord:
+        from pytest_llmbench.results.records import NotRunRecord
+
+        return NotRunRecord(
+            nodeid=item.nodeid,
+            suite=item.scenario.suite,
+            scenario=item.scenario.id,
+            model=item.model.name if item.model is not None else None,
+        )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import dataclasses
 import threading
 from collections.abc import Callable, Coroutine
@@ -26,6 +27,23 @@ from pytest_llmbench.scoring.api import ToolCall
 from pytest_llmbench.textsafe import encodable, has_surrogates
 
 T = TypeVar("T")
+
+
+@dataclasses.dataclass
+class _Job:
+    """Per submitted job (one scenario × model), seen by its calls through a context variable:
+    its submission order and how many of its calls were answered, which set the priority of
+    its next call (see ``limits.py``)."""
+
+    seq: int
+    answered: int = 0
+
+    def priority(self) -> tuple[int, int]:
+        # A conversation under way before any new one; among equals, pytest's order.
+        return (0 if self.answered else 1, self.seq)
+
+
+_JOB: contextvars.ContextVar[_Job | None] = contextvars.ContextVar("llmbench_job", default=None)
 
 
 def repaired_response(response: ChatResponse) -> ChatResponse:
@@ -86,12 +104,18 @@ class Engine:
         """Schedule ``factory()`` on the loop. The coroutine is created only when the loop gets
         to it, so a job cancelled before it started leaves no never-awaited coroutine behind."""
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._lock:
+            job = _Job(self.submitted)
 
         def start() -> None:
             if not future.set_running_or_notify_cancel():
                 return
             try:
-                task = self.loop.create_task(factory())
+                context = contextvars.copy_context()
+                context.run(_JOB.set, job)
+                # The task runs in (a copy of) that context: its calls, and the gathered
+                # samples' calls, all see the job.
+                task = context.run(self.loop.create_task, factory())
             except BaseException as exc:  # an unresolved future would hang its item forever
                 future.set_exception(exc)
                 return
@@ -132,6 +156,9 @@ class Engine:
         if key and cache.reads:
             hit = cache.get(key)
             if hit is not None:
+                job = _JOB.get()
+                if job is not None:
+                    job.answered += 1
                 return hit
         if cache.mode == "replay" and not builtin:
             raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
@@ -146,10 +173,12 @@ class Engine:
                 limiter = self._limiters[backend] = RateLimiter(self.rpm)
 
         ready = getattr(client, "ready", None) if limiter is not None else None
+        job = _JOB.get()
+        priority = job.priority() if job is not None else ()
 
         async def attempt() -> ChatResponse:
             # A slot per attempt: a call waiting out its backoff holds no slot.
-            started = await window.acquire()
+            started = await window.acquire(priority)
             try:
                 if limiter is not None:
                     if ready is not None:
@@ -166,6 +195,8 @@ class Engine:
             return response
 
         response = repaired_response(await self.retry.call(attempt))
+        if job is not None:
+            job.answered += 1
         if key and cache.writes_wanted:  # (put counts what a failed cache could not keep)
             # Off the loop: a slow disk must not stall other calls' I/O.
             await asyncio.to_thread(cache.put, key, response, request.model.name)

@@ -10,7 +10,12 @@ from typing import Any, cast
 import pytest
 
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
-from pytest_llmbench.results.records import SampleRow, ScenarioVerdict, SuiteSummary
+from pytest_llmbench.results.records import (
+    NotRunRecord,
+    SampleRow,
+    ScenarioVerdict,
+    SuiteSummary,
+)
 
 
 @dataclass
@@ -29,6 +34,7 @@ def finish_session(
     started: float,
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
+    not_run: list[NotRunRecord] | None = None,
 ) -> SessionReport:
     """Everything after the last item; may set ``session.exitstatus`` (the gates)."""
     from pytest_llmbench.families import aggregates
@@ -36,12 +42,20 @@ def finish_session(
 
     report = SessionReport(summarize(verdicts, rows))
     report.notes += judge_notes(report.summary)
+    not_run = list(not_run or ())
     # The families read rows as the plain JSON of a results file (they also read saved ones).
     report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
-        report.results_path = _write_results(session.config, s, started, verdicts, rows, report)
+        report.results_path = _write_results(
+            session.config, s, started, verdicts, rows, report, not_run
+        )
+    if not_run:
+        report.notes.append(
+            f"llmbench: {len(not_run)} scenario item(s) not run (the run ended before their "
+            "samples finished); the results file lists them under not_run"
+        )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
 
@@ -91,13 +105,14 @@ def _write_results(
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
     report: SessionReport,
+    not_run: list[NotRunRecord],
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
     from pytest_llmbench.results.writer import build_document, dumps
 
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
-    document = build_document(info, verdicts, rows, report.summary, report.aggregates)
+    document = build_document(info, verdicts, rows, report.summary, report.aggregates, not_run)
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
     path = settings.results
     if path is None:  # kept (not a temp file) so a failed upload can be retried from it

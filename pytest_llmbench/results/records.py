@@ -144,6 +144,16 @@ class RunInfo(TypedDict):
     platform: str
 
 
+class NotRunRecord(TypedDict):
+    """A selected scenario × model with no result: the run ended (Ctrl-C, ``-x``) before its
+    samples finished. Listed so a partial results file says what it lacks."""
+
+    nodeid: str
+    suite: str
+    scenario: str
+    model: str | None
+
+
 class ResultsDocument(TypedDict):
     schema_version: int
     run: RunInfo
@@ -151,6 +161,7 @@ class ResultsDocument(TypedDict):
     scenarios: list[ScenarioVerdict]
     results: list[SampleRow]
     aggregates: dict[str, dict[str, Any]]  # one object per benchmark family
+    not_run: list[NotRunRecord]  # empty unless the run ended early
 
 
 class ItemPayload(TypedDict):

@@ -109,6 +109,14 @@ def item_payload(
     return ItemPayload(verdict=verdict, rows=rows)
 
 
+def finished_outcome(result: ScenarioResult) -> Outcome:
+    """The outcome pytest gives an item with this result (``ScenarioItem``): an error when a
+    sample could not be run, else passed or failed."""
+    if result.error is not None:
+        return "error"
+    return "passed" if result.passed else "failed"
+
+
 def _usage(prompt: int, completion: int) -> UsageRecord:
     return UsageRecord(
         prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion

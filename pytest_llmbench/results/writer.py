@@ -8,6 +8,7 @@ from typing import Any
 from pytest_llmbench.redact import redact_env
 from pytest_llmbench.results.records import (
     RESULTS_SCHEMA_VERSION,
+    NotRunRecord,
     ResultsDocument,
     RunInfo,
     SampleRow,
@@ -29,6 +30,7 @@ def build_document(
     rows: list[SampleRow],
     summary: list[SuiteSummary],
     aggregates: dict[str, dict[str, Any]],
+    not_run: list[NotRunRecord] | None = None,
 ) -> ResultsDocument:
     return ResultsDocument(
         schema_version=RESULTS_SCHEMA_VERSION,
@@ -37,4 +39,5 @@ def build_document(
         scenarios=verdicts,
         results=rows,
         aggregates=aggregates,
+        not_run=list(not_run or ()),
     )
