@@ -31,6 +31,7 @@ from pytest_llmbench.scoring.api import (
     ScoreFn,
     ScorerContext,
     ScoringMode,
+    is_bounded,
 )
 
 Call = Callable[[ChatRequest], Awaitable[ChatResponse]]
@@ -151,7 +152,8 @@ async def _score(
         try:
             # Off the loop and time-limited (scorer_limit.py); an async scorer's coroutine is
             # then awaited on the loop: its time goes to judge calls with their own timeouts.
-            score: Any = fn(ctx) if runner is None else await runner.run(fn, ctx)
+            # (A bounded scorer is linear in the reply: inline, the hop would cost more.)
+            score: Any = fn(ctx) if runner is None or is_bounded(fn) else await runner.run(fn, ctx)
             if inspect.isawaitable(score):
                 score = await score
         except InfrastructureError:

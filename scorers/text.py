@@ -10,9 +10,7 @@ from typing import Any, Literal
 # regex takes a match timeout and releases the GIL while matching.
 import regex as rx_lib  # type: ignore[import-untyped,unused-ignore]
 
-import regex as _regex  # type: ignore[import-untyped,unused-ignore]
-
-from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
+from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, bounded, scorer
 
 from .matching import (
     Needle,
@@ -69,7 +67,7 @@ def contains(
         reason = f"expected reply to contain {expected}; {gap} in reply {quote(ctx.reply)}"
         return Score(False, reason, value)
 
-    return score
+    return bounded(score)
 
 
 @scorer("not_contains")
@@ -90,7 +88,7 @@ def not_contains(
         reason = f"expected reply to contain {expected}; found {quote_all(found)}"
         return Score(False, f"{reason} in reply {quote(ctx.reply)}")
 
-    return score
+    return bounded(score)
 
 
 def _compile(pattern: str, flags: str) -> Any:
@@ -150,7 +148,7 @@ def exact(text: str, case_sensitive: bool = True, strip: bool = True) -> ScoreFn
             return Score(True, f"reply equals {quote(text)}{case_note(cs)}")
         return Score(False, f"expected {quote(text)}{case_note(cs)}, got {quote(ctx.reply)}")
 
-    return score
+    return bounded(score)
 
 
 @scorer("equals_one_of")
@@ -168,7 +166,7 @@ def equals_one_of(options: list[str], case_sensitive: bool = False, strip: bool 
             False, f"expected one of {quote_all(opts)}{case_note(cs)}, got {quote(ctx.reply)}"
         )
 
-    return score
+    return bounded(score)
 
 
 def _length_scorer(n: int, unit: str, count: Callable[[str], int], at_most: bool) -> ScoreFn:
@@ -183,7 +181,7 @@ def _length_scorer(n: int, unit: str, count: Callable[[str], int], at_most: bool
             reason += f": {quote(ctx.reply)}"
         return Score(passed, reason, float(got))
 
-    return score
+    return bounded(score)
 
 
 @scorer("max_words")
@@ -217,9 +215,9 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
     verb = "start" if start else "end"
     # Token edges as in ``contains``: "Hello" does not start "Helloween", "ok" does not end "book".
     edge = (
-        _regex.compile(_regex.escape(want) + edge_after(want[-1]))
+        rx_lib.compile(rx_lib.escape(want) + edge_after(want[-1]))
         if start
-        else _regex.compile(edge_before(want[0]) + _regex.escape(want) + r"\Z")
+        else rx_lib.compile(edge_before(want[0]) + rx_lib.escape(want) + r"\Z")
     )
 
     def score(ctx: ScorerContext) -> Score:
@@ -231,7 +229,7 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
         expected = f"expected reply to {verb} with {quote(affix)}{case_note(cs)}"
         return Score(False, f"{expected}, got {shown}")
 
-    return score
+    return bounded(score)
 
 
 @scorer("starts_with")

@@ -57,3 +57,16 @@ def test_cancelling_a_waiting_call_leaves_the_runner_usable() -> None:
     finally:
         release.set()
         runner.close()
+
+
+def test_only_linear_time_generic_scorers_skip_the_worker() -> None:
+    from pytest_llmbench.scoring.api import is_bounded
+    from pytest_llmbench.scoring.registry import ScorerRegistry
+
+    registry = ScorerRegistry()
+    assert is_bounded(registry.build("contains", "ok"))
+    assert is_bounded(registry.build("max_words", 3))
+    assert is_bounded(registry.build("tool_called", "search"))
+    # A suite's pattern or schema meets model text: these run under the time limit.
+    assert not is_bounded(registry.build("regex", "a+"))
+    assert not is_bounded(registry.build("json_schema", {"schema": {"type": "object"}}))
