@@ -56,7 +56,7 @@ REPLY = "a" * 42 + "!"  # 43 characters
 def _suite(n_fine: int, hostile: dict[str, str]) -> str:
     lines = ["suite: hostile", "scenarios:"]
     for i in range(n_fine):
-        lines += [f"  - id: fine{i}", f"    user: question {i}", "    expect: [{contains: aaa}]"]
+        lines += [f"  - id: fine{i}", f"    user: question {i}", "    expect: [{max_words: 3}]"]
     for sid, expect in hostile.items():
         lines += [f"  - id: {sid}", f"    user: question {sid}", f"    expect: [{expect}]"]
     return "\n".join(lines) + "\n"
