@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.collect import CollectContext, ScenarioItem
     from pytest_llmbench.dispatch import Dispatcher
     from pytest_llmbench.results.collector import ResultsCollector
+    from pytest_llmbench.results.records import NotRunRecord
     from pytest_llmbench.scoring.registry import ScorerRegistry
     from pytest_llmbench.serve.process import ManagedServer
     from pytest_llmbench.session_end import SessionReport
@@ -52,6 +53,25 @@ class BenchRun:
             self.collector = ResultsCollector()
             if settings.shard is not None and config.pluginmanager.hasplugin("xdist"):
                 config.pluginmanager.register(_ShardRelay(self), "llmbench-shard-relay")
+
+    def check_outputs(self) -> None:
+        """Before any call: every place the run must write is writable, or one usage error
+        names the option. The cache folder counts only when the user chose it: the default
+        one, if unwritable, only costs the cache (``cache.py`` goes on without it)."""
+        config, s = self.config, self.settings
+        if self.is_worker or config.option.collectonly or getattr(config.option, "help", False):
+            return
+        from pytest_llmbench.writable import check_writable
+
+        problems = []
+        if s.results is not None:
+            problems.append(check_writable("--llm-results", s.results))
+        explicit_cache = config.option.llm_cache_dir or config.getini("llm_cache_dir")
+        if explicit_cache and s.cache_mode in ("readwrite", "write") and s.models:
+            problems.append(check_writable("--llm-cache-dir", s.cache_dir, folder=True))
+        errors = [p for p in problems if p is not None]
+        if errors:
+            raise pytest.UsageError("\n".join(errors))
 
     # -- the parts, built on first use ------------------------------------------------------
     def registry(self) -> ScorerRegistry:
@@ -182,6 +202,9 @@ class BenchRun:
             self._dispatcher.cancel()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.collector is not None:
+            # Before close(): cancelling the engine must not cost a result that is in already.
+            self._take_unreported(session, self.collector)
         notes = self.close()
         if self.collector is None:
             return
@@ -189,9 +212,55 @@ class BenchRun:
 
         c = self.collector
         self.report = finish_session(
-            session, self.settings, self.started, c.verdicts, c.rows, self.shard
+            session,
+            self.settings,
+            self.started,
+            c.verdicts,
+            c.rows,
+            shard=self.shard,
+            not_run=c.not_run,
         )
         self.report.notes[:0] = notes
+
+    def _take_unreported(self, session: pytest.Session, collector: ResultsCollector) -> None:
+        """Items pytest never reported (Ctrl-C, ``-x``): a row for each whose samples had all
+        finished in the engine, whatever pytest had got to; the rest are listed as not run.
+        (Under xdist the controller holds no items: the workers' reports are all there is.)"""
+        from pytest_llmbench.collect import ScenarioItem
+        from pytest_llmbench.results.rows import finished_outcome, item_payload
+
+        reported = collector.reported()
+        for item in getattr(session, "items", ()):
+            if not isinstance(item, ScenarioItem) or item.nodeid in reported:
+                continue
+            future = item.future
+            if item.skip_reason is not None:
+                payload = item_payload(
+                    item.nodeid, item.scenario, item.model, None, "skipped", item.skip_reason
+                )
+                collector.add(payload)
+            elif future is not None and future.done() and not future.cancelled():
+                if future.exception() is not None:
+                    collector.not_run.append(self._not_run(item))
+                    continue
+                result = future.result()
+                outcome = finished_outcome(result)
+                collector.add(
+                    item_payload(item.nodeid, item.scenario, item.model, result, outcome, None)
+                )
+            else:
+                collector.not_run.append(self._not_run(item))
+
+    @staticmethod
+    def _not_run(item: ScenarioItem) -> NotRunRecord:
+        from pytest_llmbench.results.records import NotRunRecord
+
+        return NotRunRecord(
+            nodeid=item.nodeid,
+            suite=item.scenario.suite,
+            scenario=item.scenario.id,
+            model=item.model.name if item.model is not None else None,
+        )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is not None:

@@ -4,18 +4,24 @@ The key is the sha256 of the canonical request (model, api base, messages, tools
 affecting params, sample index): never the API key, timeout or retry settings, which cannot
 change the output. One small JSON file per call, written atomically (temp file + ``os.replace``),
 so a run interrupted by Ctrl-C or a crash resumes without repeating any finished call.
+
+The cache is an optimisation: when it cannot be written (a full disk, a folder that is a file,
+no permission) the run goes on without writing it and says so once (``write_failure``); a
+reply that arrived is never turned into an error by its cache file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.atomicfile import write_atomic
 from pytest_llmbench.client.base import ChatRequest, ChatResponse
 from pytest_llmbench.redact import redact_env
+from pytest_llmbench.textsafe import encodable
 
 CACHE_FORMAT = 1
 
@@ -23,7 +29,8 @@ CACHE_FORMAT = 1
 def cache_key(request: ChatRequest) -> str:
     payload = {"v": CACHE_FORMAT, **request.cache_payload()}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a request quoting a lone surrogate (from a hook's client) still has a key.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ResponseCache:
@@ -31,7 +38,11 @@ class ResponseCache:
         self.root = root
         self.mode = mode
         self.reads = mode in ("readwrite", "read", "replay")
-        self.writes = mode in ("readwrite", "write")
+        self.writes_wanted = mode in ("readwrite", "write")
+        self.writes = self.writes_wanted  # False once writing failed
+        self.write_failure: str | None = None  # why writing stopped, once it did
+        self.unwritten = 0  # replies not cached since then
+        self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -62,6 +73,9 @@ class ResponseCache:
 
     def put(self, key: str, response: ChatResponse, model: str) -> None:
         if not self.writes:
+            if self.write_failure is not None:
+                with self._lock:
+                    self.unwritten += 1
             return
         path = self._path(key)
         # A reply may quote a key (a server echoing its headers): cache files are outputs too.
@@ -69,4 +83,21 @@ class ResponseCache:
             {"v": CACHE_FORMAT, "model": model, "response": response.to_json()},
             ensure_ascii=False,
         )
-        write_atomic(path, redact_env(text, json_text=True))
+        try:
+            write_atomic(path, encodable(redact_env(text, json_text=True)))
+        except OSError as exc:
+            with self._lock:
+                self.unwritten += 1
+                if self.write_failure is None:
+                    self.write_failure = f"{type(exc).__name__}: {exc.strerror or exc}"
+                    self.writes = False  # one failure is enough: no disk thrash per call
+
+    def failure_note(self) -> str | None:
+        """The line for the terminal summary when writing stopped, else ``None``."""
+        if self.write_failure is None:
+            return None
+        return (
+            f"llmbench: warning: the response cache in {self.root} could not be written "
+            f"({self.write_failure}); the run went on without it, "
+            f"{self.unwritten} repl{'y was' if self.unwritten == 1 else 'ies were'} not cached"
+        )

@@ -22,6 +22,7 @@ from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
 from pytest_llmbench.redact import scrub
 from pytest_llmbench.scenario import Scenario, ScorerRef
 from pytest_llmbench.scenario_result import SampleResult
+from pytest_llmbench.scorer_limit import ScorerRunner, ScorerTimedOut
 from pytest_llmbench.scoring.api import (
     Judge,
     JudgeReply,
@@ -31,6 +32,7 @@ from pytest_llmbench.scoring.api import (
     ScoreFn,
     ScorerContext,
     ScoringMode,
+    is_bounded,
 )
 
 Call = Callable[[ChatRequest], Awaitable[ChatResponse]]
@@ -132,6 +134,7 @@ async def _score(
     scenario: Scenario,
     judge: Judge | None = None,
     judge_for: Callable[[str], Judge] | None = None,
+    runner: ScorerRunner | None = None,
 ) -> list[Score]:
     ctx = ScorerContext(
         messages=tuple(messages),
@@ -143,15 +146,26 @@ async def _score(
         tools=scenario.tools,
         judge=judge,
         judge_for=judge_for,
+        time_limit=runner.limit if runner is not None else None,
     )
     out = []
     for ref, fn in scorers:
         try:
-            score: Any = fn(ctx)
+            # Off the loop and time-limited (scorer_limit.py); an async scorer's coroutine is
+            # then awaited on the loop: its time goes to judge calls with their own timeouts.
+            # (A bounded scorer is linear in the reply: inline, the hop would cost more.)
+            score: Any = fn(ctx) if runner is None or is_bounded(fn) else await runner.run(fn, ctx)
             if inspect.isawaitable(score):
                 score = await score
         except InfrastructureError:
             raise  # the judge could not be reached or gave no usable verdict: an error
+        except (ScorerTimedOut, TimeoutError) as exc:
+            # TimeoutError: a regex scorer's own match timeout fired first.
+            limit = f" {runner.limit:g} s" if runner is not None else ""
+            raise ScorerCrashed(
+                f"scorer {ref.describe()} exceeded its{limit} time limit "
+                f"(--llm-scorer-timeout): {exc}"
+            ) from None
         except Exception as exc:  # a scorer bug must not pass for a model failure
             raise ScorerCrashed(
                 f"scorer {ref.describe()} crashed: {type(exc).__name__}: {exc}"
@@ -174,10 +188,12 @@ async def run_sample(
     judge: ModelSpec | None = None,
     judge_call: Call | None = None,
     judge_api_base: str | None = None,
+    runner: ScorerRunner | None = None,
 ) -> SampleResult:
     """One sample: ``call`` answers the model under test (a scripted client for the built-in
     models), ``judge_call`` (default: ``call``) the judge model, and any judge model a scorer
-    names itself (reached at ``judge_api_base``, the run's judge server)."""
+    names itself (reached at ``judge_api_base``, the run's judge server); ``runner`` runs the
+    scorers off the loop under its time limit (``None``: on the loop, unbounded)."""
     scenario = plan.scenario
     tally = JudgeTally()
     ask = judge_call or call
@@ -196,6 +212,7 @@ async def run_sample(
     stopped_at: int | None = None
     error: str | None = None
     calls = cache_hits = 0
+    repaired = False
     usage = Usage()
     latency = 0.0
     cost: float | None = None
@@ -213,6 +230,7 @@ async def run_sample(
                 response = await call(request)
                 calls += 1
                 cache_hits += response.cached
+                repaired = repaired or response.repaired
                 usage = usage + response.usage
                 latency += response.latency_s
                 if response.cost is not None:
@@ -243,11 +261,20 @@ async def run_sample(
                 scenario,
                 asker,
                 judge_for,
+                runner,
             )
             turn_scores.append(tuple(scores))
             if scenario.stop_on_failure and k < len(scenario.turns) - 1:
                 conv = await _score(
-                    plan.conversation, messages, k, "conversation", mode, scenario, asker, judge_for
+                    plan.conversation,
+                    messages,
+                    k,
+                    "conversation",
+                    mode,
+                    scenario,
+                    asker,
+                    judge_for,
+                    runner,
                 )
                 if not all(s.passed for s in [*scores, *conv]):
                     conversation_scores = conv
@@ -263,6 +290,7 @@ async def run_sample(
                 scenario,
                 asker,
                 judge_for,
+                runner,
             )
     except (InfrastructureError, ScorerCrashed) as exc:
         error = scrub(str(exc))  # the one way errors enter results rows and reports
@@ -282,4 +310,5 @@ async def run_sample(
         judge_cache_hits=tally.cache_hits,
         judge_usage=tally.usage,
         judge_cost=tally.cost,
+        text_repaired=repaired,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,6 +33,7 @@ class Dispatcher:
         self.server = server
         self.is_worker = hasattr(config, "workerinput")
         self._engine: Engine | None = None
+        self._cache_warned = False
 
     @property
     def engine(self) -> Engine:
@@ -61,6 +62,7 @@ class Dispatcher:
                 rpm=s.rpm,
                 timeout=s.timeout,
                 retry=RetryPolicy(retries=s.retries),
+                scorer_timeout=s.scorer_timeout,
             )
         return self._engine
 
@@ -134,13 +136,34 @@ class Dispatcher:
             capture=pm.get_plugin("capturemanager"),
         )
         item.result = result
+        self._warn_if_cache_failed(terminal, pm.get_plugin("capturemanager"))
         self.config.hook.pytest_llmbench_scenario_done(item=item, result=result)
         if result.error is not None:
             from pytest_llmbench.redact import scrub
             from pytest_llmbench.report.safe import plain
+            from pytest_llmbench.textsafe import encodable
 
             # The error quotes the server (an HTTP error body): escaped like model text.
-            pytest.fail(plain(scrub(f"infrastructure error: {result.error}")), pytrace=False)
+            message = encodable(plain(scrub(f"infrastructure error: {result.error}")))
+            pytest.fail(message, pytrace=False)
+
+    def _warn_if_cache_failed(self, terminal: Any, capture: Any) -> None:
+        """Once, as soon as it happens: the cache stopped being written (the summary repeats
+        it). Printed, not a Python warning: under ``filterwarnings = error`` a warning would
+        become the very item error this degradation exists to avoid."""
+        engine = self._engine
+        if self._cache_warned or engine is None or engine.cache.write_failure is None:
+            return
+        self._cache_warned = True
+        note = engine.cache.failure_note()
+        if terminal is None or note is None:
+            return
+        import contextlib
+
+        suspend = getattr(capture, "global_and_fixture_disabled", None)
+        with suspend() if suspend is not None else contextlib.nullcontext():
+            terminal.write_line("")
+            terminal.write_line(note.split("; ")[0], yellow=True)
 
     def progress_counts(self) -> tuple[int, int]:
         e = self._engine
@@ -156,6 +179,9 @@ class Dispatcher:
         if self._engine is not None:
             self._engine.close()
             notes = rate_limit_notes(self._engine)
+            cache_note = self._engine.cache.failure_note()
+            if cache_note is not None:
+                notes.append(cache_note)
             self._engine = None
         if self.server is not None:
             self.server.stop()

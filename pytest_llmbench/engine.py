@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
+import dataclasses
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -20,8 +22,48 @@ from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
 from pytest_llmbench.errors import CacheMiss, RetryableError
 from pytest_llmbench.limits import AdaptiveConcurrency, RateLimiter
 from pytest_llmbench.retry import RetryPolicy
+from pytest_llmbench.scorer_limit import DEFAULT_LIMIT, ScorerRunner
+from pytest_llmbench.scoring.api import ToolCall
+from pytest_llmbench.textsafe import encodable, has_surrogates
 
 T = TypeVar("T")
+
+
+@dataclasses.dataclass
+class _Job:
+    """Per submitted job (one scenario × model), seen by its calls through a context variable:
+    its submission order and how many of its calls were answered, which set the priority of
+    its next call (see ``limits.py``)."""
+
+    seq: int
+    answered: int = 0
+
+    def priority(self) -> tuple[int, int]:
+        # A conversation under way before any new one; among equals, pytest's order.
+        return (0 if self.answered else 1, self.seq)
+
+
+_JOB: contextvars.ContextVar[_Job | None] = contextvars.ContextVar("llmbench_job", default=None)
+
+
+def repaired_response(response: ChatResponse) -> ChatResponse:
+    """``response`` with its text made encodable (``textsafe.py``), flagged when it changed:
+    scorers, cache and results then all see the one repaired text."""
+    calls = response.tool_calls
+    texts = [response.content or "", response.finish_reason or ""]
+    texts += [t for c in calls for t in (c.id, c.name, c.arguments)]
+    if not any(has_surrogates(t) for t in texts):
+        return response
+    content = response.content
+    return dataclasses.replace(
+        response,
+        content=encodable(content) if content is not None else None,
+        tool_calls=tuple(
+            ToolCall(encodable(c.id), encodable(c.name), encodable(c.arguments)) for c in calls
+        ),
+        finish_reason=encodable(response.finish_reason) if response.finish_reason else None,
+        repaired=True,
+    )
 
 
 class Engine:
@@ -34,6 +76,7 @@ class Engine:
         rpm: float | None = None,
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
+        scorer_timeout: float = DEFAULT_LIMIT,
     ) -> None:
         self.client = client
         self.cache = cache
@@ -41,6 +84,7 @@ class Engine:
         self.rpm = rpm
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.scorers = ScorerRunner(scorer_timeout)
         self.windows: dict[Any, AdaptiveConcurrency] = {}
         self._limiters: dict[Any, RateLimiter] = {}
         self._futures: set[concurrent.futures.Future[Any]] = set()
@@ -60,12 +104,18 @@ class Engine:
         """Schedule ``factory()`` on the loop. The coroutine is created only when the loop gets
         to it, so a job cancelled before it started leaves no never-awaited coroutine behind."""
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        with self._lock:
+            job = _Job(self.submitted)
 
         def start() -> None:
             if not future.set_running_or_notify_cancel():
                 return
             try:
-                task = self.loop.create_task(factory())
+                context = contextvars.copy_context()
+                context.run(_JOB.set, job)
+                # The task runs in (a copy of) that context: its calls, and the gathered
+                # samples' calls, all see the job.
+                task = context.run(self.loop.create_task, factory())
             except BaseException as exc:  # an unresolved future would hang its item forever
                 future.set_exception(exc)
                 return
@@ -102,10 +152,13 @@ class Engine:
         client = client or self.client
         cache = self.cache
         builtin = request.model.builtin is not None
-        key = cache_key(request) if not builtin and (cache.reads or cache.writes) else ""
+        key = cache_key(request) if not builtin and (cache.reads or cache.writes_wanted) else ""
         if key and cache.reads:
             hit = cache.get(key)
             if hit is not None:
+                job = _JOB.get()
+                if job is not None:
+                    job.answered += 1
                 return hit
         if cache.mode == "replay" and not builtin:
             raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
@@ -127,10 +180,12 @@ class Engine:
                 limiter = self._limiters[backend] = RateLimiter(self.rpm)
 
         ready = getattr(client, "ready", None) if limiter is not None else None
+        job = _JOB.get()
+        priority = job.priority() if job is not None else ()
 
         async def attempt() -> ChatResponse:
             # A slot per attempt: a call waiting out its backoff holds no slot.
-            started = await window.acquire()
+            started = await window.acquire(priority)
             try:
                 if limiter is not None:
                     if ready is not None:
@@ -146,8 +201,10 @@ class Engine:
             window.succeeded(started)
             return response
 
-        response = await self.retry.call(attempt)
-        if key and cache.writes:
+        response = repaired_response(await self.retry.call(attempt))
+        if job is not None:
+            job.answered += 1
+        if key and cache.writes_wanted:  # (put counts what a failed cache could not keep)
             # Off the loop: a slow disk must not stall other calls' I/O.
             await asyncio.to_thread(cache.put, key, response, request.model.name)
         return response
@@ -177,6 +234,7 @@ class Engine:
         except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
             pass
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.scorers.close()
         self._thread.join(timeout=10)
         if not self._thread.is_alive():
             self.loop.close()

@@ -18,15 +18,26 @@ class LLMBenchError(Exception):
 class SuiteError(LLMBenchError):
     """A suite file is malformed; raised at collection."""
 
-    def __init__(self, path: Path | str, line: int, message: str, scenario: str | None = None):
+    def __init__(
+        self,
+        path: Path | str,
+        line: int,
+        message: str,
+        scenario: str | None = None,
+        *,
+        column: int = 0,
+    ):
         self.path = Path(path)
         self.line = line
+        self.column = column  # 1-based; 0 when only the line is known
         self.scenario = scenario
         self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        if self.line and self.column:
+            where += f":{self.column}"
         who = f" scenario {self.scenario!r}:" if self.scenario else ""
         return f"{where}:{who} {self.message}"
 

@@ -5,12 +5,17 @@ The window follows TCP's congestion control: a rate-limit reply (429) halves it 
 congestion event, not once per reply of the burst that hit the limit — and ``Retry-After``
 pauses every new start on the backend until then; each success widens it again by one slot
 per window's worth of successes. It never exceeds ``--llm-concurrency``.
+
+Waiters are served by priority, then in arrival order: the engine puts a conversation's later
+calls before first calls of scenarios not yet started, so a multi-turn scenario is not queued
+behind every other scenario's first call (its result, and pytest's item, would wait for them).
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
+import heapq
+import itertools
 import time
 from collections.abc import Callable
 
@@ -42,7 +47,9 @@ class AdaptiveConcurrency:
         self.rate_limited_count = 0
         self.lowest = maximum
         self._last_cut = float("-inf")
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        # (priority, arrival, future): a heap, so the lowest priority then the earliest wins.
+        self._waiters: list[tuple[tuple[int, ...], int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
 
     @property
@@ -52,13 +59,14 @@ class AdaptiveConcurrency:
     def _can_start(self) -> bool:
         return self.in_flight < self.window and self.clock() >= self.paused_until
 
-    async def acquire(self) -> float:
-        """Wait for a slot; returns when the call started (for ``rate_limited``)."""
+    async def acquire(self, priority: tuple[int, ...] = ()) -> float:
+        """Wait for a slot (lower ``priority`` first, then first come first served); returns
+        when the call started (for ``rate_limited``)."""
         if not self._waiters and self._can_start():
             self.in_flight += 1
             return self.clock()
         future = asyncio.get_running_loop().create_future()
-        self._waiters.append(future)
+        heapq.heappush(self._waiters, (priority, next(self._arrivals), future))
         self._wake()  # arms the end-of-pause timer if nothing else will
         try:
             await future
@@ -80,7 +88,7 @@ class AdaptiveConcurrency:
                 self._timer = loop.call_later(self.paused_until - now, self._resume)
             return
         while self._waiters and self.in_flight < self.window:
-            future = self._waiters.popleft()
+            future = heapq.heappop(self._waiters)[2]
             if future.done():  # cancelled while waiting
                 continue
             self.in_flight += 1  # handed over directly: no start can jump the queue

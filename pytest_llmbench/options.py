@@ -191,6 +191,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="timeout of one model call (default 120)",
     )
     g.addoption(
+        "--llm-scorer-timeout",
+        dest="llm_scorer_timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="time limit of one scorer call; past it the item is an error naming the scorer "
+        "(default 5)",
+    )
+    g.addoption(
         "--llm-transport",
         dest="llm_transport",
         type=_choice(TRANSPORTS),
@@ -323,6 +331,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("llm_concurrency", "calls in flight per model backend", default="32")
     parser.addini("llm_timeout", "timeout of one model call in seconds", default="120")
     parser.addini("llm_retries", "retries of a failed model call", default="4")
+    parser.addini("llm_scorer_timeout", "time limit of one scorer call in seconds", default="5")
     parser.addini("llm_cache", "response cache mode", default="readwrite")
     parser.addini("llm_transport", "auto or litellm (see --llm-transport)", default="auto")
     parser.addini("llm_cache_dir", "response cache folder")
@@ -432,6 +441,7 @@ class Settings:
     concurrency: int = 32
     rpm: float | None = None
     timeout: float = 120.0
+    scorer_timeout: float = 5.0
     retries: int = 4
     overrides: dict[str, Any] = field(default_factory=dict)  # CLI generation params
     repeat: int = 1
@@ -586,6 +596,8 @@ def settings_from_config(config: pytest.Config) -> Settings:
         concurrency=opt.llm_concurrency or _ini_parse(config, "llm_concurrency", _positive_int),
         rpm=opt.llm_rpm,
         timeout=opt.llm_timeout or _ini_parse(config, "llm_timeout", _positive_float),
+        scorer_timeout=opt.llm_scorer_timeout
+        or _ini_parse(config, "llm_scorer_timeout", _positive_float),
         retries=opt.llm_retries
         if opt.llm_retries is not None
         else _ini_parse(config, "llm_retries", _non_negative_int),

@@ -41,6 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.models:  # log records of a run calling models may quote a URL or a header
         config.add_cleanup(redact.scrub_logs())
     run = BenchRun(config, settings)
+    run.check_outputs()
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, "llmbench-run")
     if settings.starts_server and config.pluginmanager.hasplugin("xdist"):

@@ -62,6 +62,7 @@ async def run_samples(
                 judge,
                 engine.call,
                 settings.judge_api_base,
+                engine.scorers,
             )
             return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
@@ -80,6 +81,7 @@ async def run_samples(
                 judge,
                 engine.call,
                 settings.judge_api_base,
+                engine.scorers,
             )
             for i in range(settings.repeat)
         )

@@ -31,6 +31,7 @@ class SampleResult:
     judge_cache_hits: int = 0
     judge_usage: Usage = field(default_factory=Usage)
     judge_cost: float | None = None
+    text_repaired: bool = False  # a reply held lone surrogates, replaced before scoring
 
     @property
     def scores(self) -> list[Score]:

@@ -12,6 +12,7 @@ import pytest
 from pytest_llmbench.options import NO_MODEL_HINT, Settings
 from pytest_llmbench.results.records import (
     ComparisonRecord,
+    NotRunRecord,
     SampleRow,
     ScenarioVerdict,
     SuiteSummary,
@@ -44,6 +45,7 @@ def finish_session(
     verdicts: list[ScenarioVerdict],
     rows: list[SampleRow],
     shard: ShardRecord | None = None,
+    not_run: list[NotRunRecord] | None = None,
 ) -> SessionReport:
     """Everything after the last item; may set ``session.exitstatus`` (the gates)."""
     from pytest_llmbench.families import aggregates
@@ -51,6 +53,7 @@ def finish_session(
 
     report = SessionReport(summarize(verdicts, rows))
     report.notes += judge_notes(report.summary)
+    not_run = list(not_run or ())
     # The families read rows as the plain JSON of a results file (they also read saved ones).
     report.aggregates = aggregates(cast(list[dict[str, Any]], rows), report.notes)
     s = settings
@@ -63,7 +66,12 @@ def finish_session(
     # An upload sends the results file, so it needs one even without --llm-results.
     if s.results is not None or s.hf_repo is not None:
         report.results_path = _write_results(
-            session.config, s, started, verdicts, rows, report, comparisons, shard
+            session.config, s, started, verdicts, rows, report, comparisons, shard, not_run or []
+        )
+    if not_run:
+        report.notes.append(
+            f"llmbench: {len(not_run)} scenario item(s) not run (the run ended before their "
+            "samples finished); the results file lists them under not_run"
         )
     if s.hf_repo is not None:
         from pytest_llmbench.results.hub import upload_after_run
@@ -124,6 +132,7 @@ def _write_results(
     report: SessionReport,
     comparisons: list[ComparisonRecord],
     shard: ShardRecord | None,
+    not_run: list[NotRunRecord],
 ) -> Path:
     from pytest_llmbench.atomicfile import write_atomic
     from pytest_llmbench.results.runinfo import run_info
@@ -132,7 +141,7 @@ def _write_results(
     info = run_info(settings, started, str(config.rootpath), config.invocation_params.args)
     if shard is not None:
         info["shard"] = shard
-    document = build_document(info, verdicts, rows, report.summary, report.aggregates)
+    document = build_document(info, verdicts, rows, report.summary, report.aggregates, not_run)
     document["comparisons"] = comparisons
     config.hook.pytest_llmbench_results_ready(config=config, results=document)
     path = settings.results

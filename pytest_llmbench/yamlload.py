@@ -192,17 +192,35 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return out
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # A date is kept as written: everything a suite holds must survive the results file's
+    # JSON (a datetime would be a crash at the end of the run), and the text is what the
+    # author meant anyway.
+    return str(node.value)
+
+
+def _binary(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # Bytes have no JSON form and no meaning to a scorer: refused here, with a line, rather
+    # than discovered by the results writer after every call was paid for.
+    raise yaml.constructor.ConstructorError(
+        None, None, "binary data (!!binary) is not allowed in a suite: write text", node.start_mark
+    )
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:binary", _binary)
 
 
 def load_yaml(path: Path, text: str | None = None) -> Any:
     """Parse one YAML document; syntax errors become ``SuiteError`` naming file and line."""
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = path.read_bytes()
+        except OSError as exc:
             raise SuiteError(path, 0, f"cannot read file: {exc}") from None
+        text = decode_utf8(path, raw)
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
@@ -226,6 +244,25 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def decode_utf8(path: Path, raw: bytes) -> str:
+    """The file's text; a byte that is not UTF-8 is a ``SuiteError`` at its line and column
+    (the codec's own message gives only a byte offset into the file)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line = raw.count(b"\n", 0, start) + 1
+        # Columns count characters, as editors do: decode what precedes the bad byte.
+        column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+        raise SuiteError(
+            path,
+            line,
+            f"not UTF-8: byte 0x{raw[start]:02x} cannot be decoded (save the file as UTF-8)",
+            column=column,
+        ) from None
 
 
 def line_of(node: Any, default: int = 0) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
-import regex as _regex  # type: ignore[import-untyped,unused-ignore]
+# The regex package, not the stdlib re: a suite's pattern meets model text, and re holds the
+# GIL while it backtracks (a catastrophic pattern froze the whole run, Ctrl-C included);
+# regex takes a match timeout and releases the GIL while matching.
+import regex as rx_lib  # type: ignore[import-untyped,unused-ignore]
 
-from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, scorer
+from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, bounded, scorer
 
 from .matching import (
     Needle,
@@ -31,7 +33,12 @@ from .matching import (
     word_count,
 )
 
-_REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+_REGEX_FLAGS = {
+    "i": rx_lib.IGNORECASE,
+    "m": rx_lib.MULTILINE,
+    "s": rx_lib.DOTALL,
+    "x": rx_lib.VERBOSE,
+}
 
 
 @scorer("contains")
@@ -60,7 +67,7 @@ def contains(
         reason = f"expected reply to contain {expected}; {gap} in reply {quote(ctx.reply)}"
         return Score(False, reason, value)
 
-    return score
+    return bounded(score)
 
 
 @scorer("not_contains")
@@ -81,11 +88,11 @@ def not_contains(
         reason = f"expected reply to contain {expected}; found {quote_all(found)}"
         return Score(False, f"{reason} in reply {quote(ctx.reply)}")
 
-    return score
+    return bounded(score)
 
 
-def _compile(pattern: str, flags: str) -> re.Pattern[str]:
-    bits = re.RegexFlag(0)
+def _compile(pattern: str, flags: str) -> Any:
+    bits = 0
     for letter in flags:
         if letter not in _REGEX_FLAGS:
             raise ValueError(
@@ -93,8 +100,8 @@ def _compile(pattern: str, flags: str) -> re.Pattern[str]:
             )
         bits |= _REGEX_FLAGS[letter]
     try:
-        return re.compile(pattern, bits)
-    except (re.error, OverflowError, RecursionError) as exc:
+        return rx_lib.compile(pattern, bits)
+    except (rx_lib.error, OverflowError, RecursionError) as exc:
         raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
 
 
@@ -113,11 +120,12 @@ def regex(
         raise ValueError(f"match must be 'search' or 'fullmatch', got {match!r}")
     neg = check_bool(negate, "negate")
     rx = _compile(pattern, flags)
-    find: Callable[[str], re.Match[str] | None] = rx.search if match == "search" else rx.fullmatch
+    find: Callable[..., Any] = rx.search if match == "search" else rx.fullmatch
     how = f"{'fully ' if match == 'fullmatch' else ''}match /{truncate(pattern, 60)}/{flags}"
 
     def score(ctx: ScorerContext) -> Score:
-        m = find(ctx.reply)
+        # Past the time limit regex raises TimeoutError: the sample is an error, not a verdict.
+        m = find(ctx.reply, timeout=ctx.time_limit, concurrent=True)
         found = "no match" if m is None else f"matched {quote(m.group(0))}"
         if (m is None) == neg:
             verb = f"does not {how}" if neg else how.replace("match", "matches", 1)
@@ -140,7 +148,7 @@ def exact(text: str, case_sensitive: bool = True, strip: bool = True) -> ScoreFn
             return Score(True, f"reply equals {quote(text)}{case_note(cs)}")
         return Score(False, f"expected {quote(text)}{case_note(cs)}, got {quote(ctx.reply)}")
 
-    return score
+    return bounded(score)
 
 
 @scorer("equals_one_of")
@@ -158,7 +166,7 @@ def equals_one_of(options: list[str], case_sensitive: bool = False, strip: bool 
             False, f"expected one of {quote_all(opts)}{case_note(cs)}, got {quote(ctx.reply)}"
         )
 
-    return score
+    return bounded(score)
 
 
 def _length_scorer(n: int, unit: str, count: Callable[[str], int], at_most: bool) -> ScoreFn:
@@ -173,7 +181,7 @@ def _length_scorer(n: int, unit: str, count: Callable[[str], int], at_most: bool
             reason += f": {quote(ctx.reply)}"
         return Score(passed, reason, float(got))
 
-    return score
+    return bounded(score)
 
 
 @scorer("max_words")
@@ -207,9 +215,9 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
     verb = "start" if start else "end"
     # Token edges as in ``contains``: "Hello" does not start "Helloween", "ok" does not end "book".
     edge = (
-        _regex.compile(_regex.escape(want) + edge_after(want[-1]))
+        rx_lib.compile(rx_lib.escape(want) + edge_after(want[-1]))
         if start
-        else _regex.compile(edge_before(want[0]) + _regex.escape(want) + r"\Z")
+        else rx_lib.compile(edge_before(want[0]) + rx_lib.escape(want) + r"\Z")
     )
 
     def score(ctx: ScorerContext) -> Score:
@@ -221,7 +229,7 @@ def _affix_scorer(text: str, case_sensitive: bool, strip: bool, start: bool) -> 
         expected = f"expected reply to {verb} with {quote(affix)}{case_note(cs)}"
         return Score(False, f"{expected}, got {shown}")
 
-    return score
+    return bounded(score)
 
 
 @scorer("starts_with")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, ToolCall, scorer
+from pytest_llmbench.scoring.api import Score, ScoreFn, ScorerContext, ToolCall, bounded, scorer
 
 from .matching import check_count, check_str, truncate
 
@@ -85,7 +85,7 @@ def tool_called(
                 return Score(False, f"expected a call {truncate(want, 100)}, got: {detail}", n)
         return Score(True, f"{tool} called {len(calls)} time(s)", n)
 
-    return score
+    return bounded(score)
 
 
 @scorer("no_tool_called")
@@ -100,4 +100,4 @@ def no_tool_called(name: str | None = None) -> ScoreFn:
             return Score(True, what)
         return Score(False, f"expected {what}, got {describe(calls)}", float(len(calls)))
 
-    return score
+    return bounded(score)

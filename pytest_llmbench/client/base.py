@@ -127,6 +127,7 @@ class ChatResponse:
     cost: float | None = None
     latency_s: float = 0.0
     cached: bool = False
+    repaired: bool = False  # lone surrogates in the text were replaced (textsafe.py)
 
     def message(self, turn: int) -> Message:
         return Message("assistant", self.content, self.tool_calls, turn=turn)
@@ -144,6 +145,7 @@ class ChatResponse:
             },
             "cost": self.cost,
             "latency_s": self.latency_s,
+            **({"repaired": True} if self.repaired else {}),
         }
 
     @classmethod
@@ -163,6 +165,7 @@ class ChatResponse:
             cost=data.get("cost"),
             latency_s=float(data.get("latency_s", 0.0)),
             cached=cached,
+            repaired=data.get("repaired") is True,
         )
 
 

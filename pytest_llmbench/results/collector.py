@@ -7,7 +7,12 @@ from typing import cast
 
 import pytest
 
-from pytest_llmbench.results.records import ItemPayload, SampleRow, ScenarioVerdict
+from pytest_llmbench.results.records import (
+    ItemPayload,
+    NotRunRecord,
+    SampleRow,
+    ScenarioVerdict,
+)
 from pytest_llmbench.results.rows import PAYLOAD_KEY
 
 
@@ -15,6 +20,7 @@ class ResultsCollector:
     def __init__(self) -> None:
         self.verdicts: list[ScenarioVerdict] = []
         self.rows: list[SampleRow] = []
+        self.not_run: list[NotRunRecord] = []
 
     def take(self, report: pytest.TestReport) -> None:
         """Move our payload out of ``user_properties`` (junitxml would otherwise print it)."""
@@ -22,10 +28,15 @@ class ResultsCollector:
         keep = []
         for entry in props:
             if isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == PAYLOAD_KEY:
-                payload = cast(ItemPayload, entry[1])
-                self.verdicts.append(payload["verdict"])
-                self.rows.extend(payload["rows"])
+                self.add(cast(ItemPayload, entry[1]))
             else:
                 keep.append(entry)
         if len(keep) != len(props):
             props[:] = keep
+
+    def add(self, payload: ItemPayload) -> None:
+        self.verdicts.append(payload["verdict"])
+        self.rows.extend(payload["rows"])
+
+    def reported(self) -> set[str]:
+        return {v["nodeid"] for v in self.verdicts}

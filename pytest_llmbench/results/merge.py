@@ -131,4 +131,9 @@ def merge_documents(
         scenarios=verdicts,
         results=rows,
         aggregates=aggregates(cast(list[dict[str, Any]], rows), notes),
+        # A shard ended early lists what it did not run; the merged run lacks the same.
+        not_run=sorted(
+            (r for _, doc, _ in shards for r in doc.get("not_run", [])),
+            key=lambda r: order.get(r["nodeid"], last),
+        ),
     )

@@ -61,6 +61,7 @@ def parse_results(data: Any, where: str = "results") -> ResultsDocument:
         scenarios=scenarios,
         results=rows,
         aggregates=data.get("aggregates") or {},
+        not_run=data.get("not_run") or [],  # older files: none recorded
     )
 
 

@@ -81,6 +81,7 @@ class SampleRow(_SampleRowBase, total=False):
     reference: str | None  # "pass[i]" / "fail[i]" when a built-in model replayed it
     stopped_at_turn: int | None
     judge: JudgeUsageRecord  # only when the sample asked a judge
+    text_repaired: bool  # only when a reply held lone surrogates (replaced by U+FFFD)
 
 
 class ScenarioVerdict(Where):
@@ -170,6 +171,16 @@ class ComparisonRecord(TypedDict):
     can_reach_significance: bool
 
 
+class NotRunRecord(TypedDict):
+    """A selected scenario × model with no result: the run ended (Ctrl-C, ``-x``) before its
+    samples finished. Listed so a partial results file says what it lacks."""
+
+    nodeid: str
+    suite: str
+    scenario: str
+    model: str | None
+
+
 class _ResultsDocumentBase(TypedDict):
     schema_version: int
     run: RunInfo
@@ -177,6 +188,7 @@ class _ResultsDocumentBase(TypedDict):
     scenarios: list[ScenarioVerdict]
     results: list[SampleRow]
     aggregates: dict[str, dict[str, Any]]  # one object per benchmark family
+    not_run: list[NotRunRecord]  # empty unless the run ended early
 
 
 class ResultsDocument(_ResultsDocumentBase, total=False):

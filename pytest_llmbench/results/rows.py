@@ -97,6 +97,8 @@ def item_payload(
                 completion_tokens=r.judge_usage.completion_tokens,
                 cost=r.judge_cost,
             )
+        if r.text_repaired:
+            row["text_repaired"] = True
         rows.append(row)
     verdict = ScenarioVerdict(
         **where,
@@ -109,6 +111,14 @@ def item_payload(
         has_references=s.has_references,
     )
     return ItemPayload(verdict=verdict, rows=rows)
+
+
+def finished_outcome(result: ScenarioResult) -> Outcome:
+    """The outcome pytest gives an item with this result (``ScenarioItem``): an error when a
+    sample could not be run, else passed or failed."""
+    if result.error is not None:
+        return "error"
+    return "passed" if result.passed else "failed"
 
 
 def _usage(prompt: int, completion: int) -> UsageRecord:

@@ -8,16 +8,20 @@ from typing import Any
 from pytest_llmbench.redact import redact_env
 from pytest_llmbench.results.records import (
     RESULTS_SCHEMA_VERSION,
+    NotRunRecord,
     ResultsDocument,
     RunInfo,
     SampleRow,
     ScenarioVerdict,
     SuiteSummary,
 )
+from pytest_llmbench.textsafe import encodable
 
 
 def dumps(document: ResultsDocument | dict[str, Any]) -> str:
-    return redact_env(json.dumps(document, ensure_ascii=False, indent=1), json_text=True)
+    # encodable: a lone surrogate from anywhere (an error body, a reason) must not cost the file.
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return encodable(redact_env(text, json_text=True))
 
 
 def build_document(
@@ -26,6 +30,7 @@ def build_document(
     rows: list[SampleRow],
     summary: list[SuiteSummary],
     aggregates: dict[str, dict[str, Any]],
+    not_run: list[NotRunRecord] | None = None,
 ) -> ResultsDocument:
     return ResultsDocument(
         schema_version=RESULTS_SCHEMA_VERSION,
@@ -34,4 +39,5 @@ def build_document(
         scenarios=verdicts,
         results=rows,
         aggregates=aggregates,
+        not_run=list(not_run or ()),
     )

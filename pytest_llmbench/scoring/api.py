@@ -149,6 +149,9 @@ class ScorerContext:
     tools: Sequence[Mapping[str, Any]] = ()
     judge: Judge | None = None
     judge_for: Callable[[str], Judge] | None = None
+    # The run's time limit of one scorer call (--llm-scorer-timeout): a scorer whose own work
+    # can be bounded (a regex match timeout) uses it; the runner enforces it regardless.
+    time_limit: float | None = None
 
     @functools.cached_property
     def reply(self) -> str:
@@ -215,6 +218,20 @@ class JudgeNeed:
 
 
 _JUDGE_NEED = "llmbench_judge_need"
+_BOUNDED = "llmbench_bounded"
+
+
+def bounded(fn: FnT) -> FnT:
+    """Mark a scorer function whose time is linear in what it reads (substring tests, counts,
+    comparisons: no backtracking pattern, no I/O, no user code). It runs inline on the engine
+    loop instead of in a worker thread under the time limit (``scorer_limit.py``): a hop per
+    call costs more than such a scorer itself."""
+    setattr(fn, _BOUNDED, True)
+    return fn
+
+
+def is_bounded(fn: object) -> bool:
+    return getattr(fn, _BOUNDED, False) is True
 
 
 def requires_judge(
@@ -268,6 +285,8 @@ def scorer(name: str) -> Callable[[F], F]:
             return named_later(s) if inspect.isawaitable(s) else named(s)
 
         run.__name__ = name
+        if is_bounded(fn):
+            bounded(run)
         need = judge_need(fn)
         if need is not None:  # the declaration survives the wrapping, its variant is named too
             variant = wrap(need.without_judge) if need.without_judge is not None else None

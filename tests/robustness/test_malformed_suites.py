@@ -45,7 +45,7 @@ EXPECTED_LINE = {
     "29-recursive-alias": 2,
     "30-undefined-alias": 4,
     "31-two-documents": 7,
-    "32-not-utf8": 0,
+    "32-not-utf8": 4,
     "33-binary": 1,
     "34-tool-result-undeclared": 5,
     "35-turns-wrong-type": 3,
@@ -59,6 +59,9 @@ EXPECTED_LINE = {
 }
 # Files with more than one problem: every one is reported (the first on the line above).
 PROBLEMS = {"20-id-is-number": 2, "24-bad-param": 2}
+
+# Where an error also names the column (file:line:column).
+EXPECTED_COLUMN = {"32-not-utf8": 14}
 
 VALID = """\
 suite: good
@@ -133,8 +136,9 @@ def test_each_malformed_file_gives_one_clear_error(pytester: pytest.Pytester) ->
         # One line per problem: the errors themselves, no traceback.
         assert len(body) == PROBLEMS.get(stem, 1), (name, body)
         line = EXPECTED_LINE[stem]
-        prefix = f"{name}:{line}: " if line else f"{name}: "
+        where = f"{line}:{EXPECTED_COLUMN[stem]}" if stem in EXPECTED_COLUMN else str(line)
+        prefix = f"{name}:{where}: " if line else f"{name}: "
         assert body[0].startswith(prefix), (name, body[0])
         for text in body:
-            assert re.match(rf"{re.escape(name)}(:\d+)?: ", text), (name, text)
+            assert re.match(rf"{re.escape(name)}(:\d+){{0,2}}: ", text), (name, text)
             assert len(text) < 400, (name, text)  # never a dump of the file's content

@@ -42,6 +42,7 @@ class Fault:
     seconds: float = 0.0
     message: str = ""
     headers: tuple[tuple[str, str], ...] = field(default=())
+    then: str | None = None  # a hang returned by a script: the reply sent after it
 
     @classmethod
     def status(
@@ -68,6 +69,11 @@ class Fault:
     @classmethod
     def timeout(cls, seconds: float) -> Fault:
         return cls(kind="timeout", seconds=seconds)
+
+    @classmethod
+    def hang(cls, seconds: float, then: str) -> Fault:
+        """From a script: wait ``seconds``, then reply ``then`` (a slow but good answer)."""
+        return cls(kind="timeout", seconds=seconds, then=then)
 
     @classmethod
     def drop(cls) -> Fault:
@@ -327,6 +333,9 @@ class FakeOpenAIServer:
             reply: Reply = script(body) if script else f"echo: {last_user_text(body)}"
         except Exception as exc:  # a broken script should fail the test loudly, not hang it
             return error_response(f"script raised {exc!r}", 500)
+        if isinstance(reply, Fault) and reply.kind == "timeout" and reply.then is not None:
+            await self._sleep(reply.seconds)
+            reply = reply.then
         if isinstance(reply, Fault):
             return self._apply_fault(request, reply)
         return web.json_response(self._completion(body, reply))

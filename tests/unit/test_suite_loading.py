@@ -654,8 +654,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_bytes(b"suite: \xff\xfe\n")
     with pytest.raises(SuiteError) as info:
         load_suite(path)
-    assert info.value.line == 0
-    assert "cannot read file" in info.value.message
+    assert (info.value.line, info.value.column) == (1, 8)
+    assert str(info.value).startswith(f"{path}:1:8: not UTF-8: byte 0xff")
+
+
+def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "gone.llmbench.yaml"
+    with pytest.raises(SuiteError) as info:
+        load_suite(path)
     assert str(info.value).startswith(f"{path}: cannot read file")
 
 
