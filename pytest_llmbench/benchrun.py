@@ -236,7 +236,13 @@ class BenchRun:
             future = item.future
             if item.skip_reason is not None:
                 payload = item_payload(
-                    item.nodeid, item.scenario, item.model, None, "skipped", item.skip_reason
+                    item.nodeid,
+                    item.scenario,
+                    item.model,
+                    None,
+                    "skipped",
+                    item.skip_reason,
+                    session.config.rootpath,
                 )
                 collector.add(payload)
             elif future is not None and future.done() and not future.cancelled():
@@ -246,7 +252,15 @@ class BenchRun:
                 result = future.result()
                 outcome = finished_outcome(result)
                 collector.add(
-                    item_payload(item.nodeid, item.scenario, item.model, result, outcome, None)
+                    item_payload(
+                        item.nodeid,
+                        item.scenario,
+                        item.model,
+                        result,
+                        outcome,
+                        None,
+                        session.config.rootpath,
+                    )
                 )
             else:
                 collector.not_run.append(self._not_run(item))
