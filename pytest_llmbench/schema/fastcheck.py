@@ -8,7 +8,7 @@ jsonschema's draft 2020-12 semantics keyword by keyword: its type checker, its `
 keyword applying only to its own kind of instance. A keyword or ``$ref`` it does not implement
 raises ``Unsure`` when reached, so the caller falls back to jsonschema, which also words the
 error whenever the answer is no: this module never explains, it must only never say yes where
-jsonschema says no (``tests/unit/test_schema_fastcheck.py`` compares the two).
+jsonschema says no (``tests/suites/test_schema_fastcheck.py`` compares the two).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import WARNINGS_AS_ERRORS
 from tests.hub.conftest import TOKEN
-from tests.plugin.test_preflight import closed_port
+from tests.models.test_preflight import closed_port
 from tests.servers.hub_server import FakeHubServer
 
 SUITE = "suite: demo\nscenarios:\n  - id: a\n    user: hi\n    expect: [{contains: hi}]\n"
