@@ -7,6 +7,7 @@ litellm offline, so no figure includes a network stall.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -26,8 +27,11 @@ __all__ = [
     "ServerClock",
     "env",
     "fill_cache",
+    "load_note",
     "median",
+    "pytest_cmd",
     "run_pytest",
+    "run_timed",
     "tail",
     "write_suite",
 ]
@@ -61,6 +65,31 @@ def run_pytest(folder: Path, *args: str) -> tuple[float, subprocess.CompletedPro
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=folder, env=env(), capture_output=True, text=True)
     return time.perf_counter() - t0, proc
+
+
+def run_timed(
+    cmd: list[str], cwd: Path, environ: dict[str, str] | None = None
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run ``cmd``; returns (wall seconds, CPU seconds of the child and its reaped children,
+    completed process). CPU time (``getrusage(RUSAGE_CHILDREN)`` before and after) counts only
+    the work of the run itself, so on a machine loaded by other jobs it is the steadier figure:
+    wall time there also counts the time the run waited for a core."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=environ or env(), capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc
+
+
+def pytest_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+
+
+def load_note() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
 
 
 class ServerClock:

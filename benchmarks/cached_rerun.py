@@ -1,10 +1,13 @@
 """A fully cached re-run of 10,000 scenarios vs plain pytest running 10,000 trivial tests.
 
-    python benchmarks/cached_rerun.py [--n 10000]
+    python benchmarks/cached_rerun.py [--n 10000] [--repeats 3]
 
-The first run fills the cache through an instant in-process client (no HTTP: only the
-requests' cache keys matter); the second, measured run uses the default litellm client and
-answers every call from the cache. Last line: cached re-run time / plain pytest time.
+The cache is filled once through an instant in-process client (no HTTP: only the requests'
+cache keys matter); each measured cached run uses the default client and answers every call
+from the cache (``--llm-cache=replay``: a miss would be an error). The two runs are interleaved
+(cached, plain, plain, cached, ...) and repeated; the medians of wall and CPU seconds are
+compared. CPU seconds (the child's own, from getrusage) hardly depend on other jobs on the
+machine; wall seconds do. Last line: median cached wall / median plain wall.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import fill_cache, run_pytest, tail, write_suite
+from _common import fill_cache, load_note, median, pytest_cmd, run_timed, tail, write_suite
 
 MODEL = ("--llm-model=hosted_vllm/fake", "--llm-api-base=http://127.0.0.1:9/v1")
 
@@ -22,19 +25,16 @@ MODEL = ("--llm-model=hosted_vllm/fake", "--llm-api-base=http://127.0.0.1:9/v1")
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
-    n = ap.parse_args().n
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    n = args.n
+    print(f"start: {load_note()}")
     with tempfile.TemporaryDirectory(prefix="llmbench-cache-") as tmp:
         root = Path(tmp)
         bench, plain = root / "bench", root / "plain"
         write_suite(bench, n)
         cache = f"--llm-cache-dir={bench / 'cache'}"
         filled = fill_cache(bench, *MODEL, cache, "--llm-progress=off")
-        # Port 9 (discard) would refuse any call that slipped past the cache: replay mode
-        # turns such a miss into an error instead, and the exit code would show it.
-        cached, proc = run_pytest(bench, *MODEL, cache, "--llm-cache=replay", "--llm-progress=off")
-        if proc.returncode != 0:
-            print(tail(proc.stdout), tail(proc.stderr), sep="\n", file=sys.stderr)
-            raise SystemExit(f"cached re-run failed: exit {proc.returncode}")
         plain.mkdir()
         (plain / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         (plain / "test_trivial.py").write_text(
@@ -43,13 +43,36 @@ def main() -> None:
             "def test_trivial(i):\n    assert i >= 0\n",
             encoding="utf-8",
         )
-        base, proc = run_pytest(plain)
-        if proc.returncode != 0:
-            raise SystemExit(f"plain run failed: exit {proc.returncode}\n{tail(proc.stdout)}")
+        runs = {
+            "cached": (
+                bench,
+                pytest_cmd(*MODEL, cache, "--llm-cache=replay", "--llm-progress=off"),
+            ),
+            "plain": (plain, pytest_cmd()),
+        }
+        walls: dict[str, list[float]] = {k: [] for k in runs}
+        cpus: dict[str, list[float]] = {k: [] for k in runs}
+        for rep in range(args.repeats):
+            for key in ("cached", "plain") if rep % 2 == 0 else ("plain", "cached"):
+                folder, cmd = runs[key]
+                wall, cpu, proc = run_timed(cmd, folder)
+                if proc.returncode != 0:
+                    print(tail(proc.stdout), tail(proc.stderr), sep="\n", file=sys.stderr)
+                    raise SystemExit(f"{key} run failed: exit {proc.returncode}")
+                walls[key].append(wall)
+                cpus[key].append(cpu)
+                print(f"  repeat {rep + 1} {key}: wall {wall:.2f}s, CPU {cpu:.2f}s", flush=True)
+    cw, pw = median(walls["cached"]), median(walls["plain"])
+    cc, pc = median(cpus["cached"]), median(cpus["plain"])
+    print(f"end: {load_note()}")
     print(f"cache fill (instant client, {n} scenarios): {filled:.2f}s")
-    print(f"cached re-run of {n} scenarios (--llm-cache=replay): {cached:.2f}s")
-    print(f"plain pytest, {n} trivial tests: {base:.2f}s")
-    print(f"ratio: {cached / base:.4f}")
+    print(
+        f"medians of {args.repeats} interleaved runs: cached re-run of {n} scenarios "
+        f"(--llm-cache=replay) wall {cw:.2f}s, CPU {cc:.2f}s; plain pytest, {n} trivial tests, "
+        f"wall {pw:.2f}s, CPU {pc:.2f}s"
+    )
+    print(f"CPU-time ratio (steadier on a loaded machine): {cc / pc:.4f}")
+    print(f"ratio: {cw / pw:.4f}")
 
 
 if __name__ == "__main__":
