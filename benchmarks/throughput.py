@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from _common import (
@@ -60,6 +61,7 @@ def measure(
             "--llm-timeout=60",
             *extra,
         )
+        started = time.perf_counter()
         wall, cpu, proc = run_timed(cmd, folder)
         if proc.returncode != 0 or len(clock.times) != n:
             print(tail(proc.stdout), tail(proc.stderr), sep="\n", file=sys.stderr)
@@ -70,6 +72,10 @@ def measure(
         # hand-off of C requests, paid once per run (all later rounds are pipelined behind it).
         ramp = starts[min(concurrency, len(starts)) - 1] - starts[0]
         ideal = concurrency / latency
+        # The whole process minus the dispatch: before the first request (interpreter start,
+        # imports, collection) and after the last response (the last items, the report).
+        before = min(clock.times) - latency - started
+        after = started + wall - max(clock.times)
         achieved = n / dispatch
         return {
             "n": n,
@@ -82,6 +88,8 @@ def measure(
             "wall_ratio": (n / wall) / ideal,
             "max_in_flight": server.max_in_flight,
             "ramp": ramp,
+            "before": before,
+            "after": after,
         }
 
 
@@ -128,7 +136,8 @@ def main() -> None:
             f"{max(r['max_in_flight'] for r in rs)}; first {conc} requests arrived over "
             f"{med('ramp'):.2f}s) -> {ratio:.1%} of ideal; whole process: pytest wall "
             f"{med('wall'):.2f}s vs ideal {args.n * latency / conc:.2f}s -> {whole:.1%}; "
-            f"pytest CPU {med('cpu'):.2f}s"
+            f"pytest CPU {med('cpu'):.2f}s; {med('before'):.2f}s before the first request, "
+            f"{med('after'):.2f}s after the last response"
         )
     print(f"whole-process ratio: {whole:.4f}")
     print(f"ratio: {ratio:.4f}")

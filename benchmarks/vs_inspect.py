@@ -1,28 +1,36 @@
-"""pytest-llmbench vs inspect_ai on the fast-local-server workload, against the same server.
+"""pytest-llmbench vs inspect_ai on the same workload and the same kind of local server.
 
-    python benchmarks/vs_inspect.py [--n 2000]
+    python benchmarks/vs_inspect.py [--n 2000] [--profile fast|remote|all] [--repeats 3]
 
-inspect_ai is installed from the package registry into its own venv (``.bench-venv/`` at the
-repository root, kept between runs) and pointed at the local fake server through its generic
-OpenAI-compatible provider (``openai-api/<service>/<model>`` with ``<SERVICE>_BASE_URL``); no
-other network is used. Both runs: N single-turn samples, latency 100 ms, 64 connections,
-scored by substring match. Throughput = N / dispatch seconds measured at the server (first
-request arrival to last response). Last line: llmbench throughput / inspect_ai throughput.
+inspect_ai is used from this interpreter when it is importable (``pip install inspect_ai`` in
+a development venv; it is not a project dependency), else installed from the package registry
+into its own venv (``.bench-venv/`` at the repository root, kept between runs). It is pointed at
+the local fake server through its generic OpenAI-compatible provider
+(``openai-api/<service>/<model>`` with ``<SERVICE>_BASE_URL``: plain Chat Completions) in its
+lightest configuration: ``--display none``, ``--no-log-samples``, ``--no-log-realtime``,
+``--no-score-display``, max connections = max samples = C. No other network is used.
+
+Both tools: N single-turn samples scored by substring match, latency L, concurrency C. Two
+figures per tool, each the median of ``--repeats`` runs with the tools alternating (A B B A
+...): the **whole process** (wall seconds from start to exit: start-up, task or suite loading,
+dispatch, scoring, logs or report) and the **dispatch** (at the server: first request arrival
+to last response). The CPU seconds of each process (getrusage) are printed beside, since on a
+machine loaded by other jobs they are the steadier figure. Last line: inspect whole-process
+wall / llmbench whole-process wall for the last profile.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import REPO, FakeOpenAIServer, ServerClock, env, tail
-from throughput import measure
+from _common import REPO, FakeOpenAIServer, ServerClock, env, load_note, median, run_timed, tail
+from throughput import PROFILES, measure
 
-LATENCY, CONCURRENCY = 0.1, 64
 VENV = REPO / ".bench-venv"
 
 TASK = """
@@ -40,6 +48,10 @@ def bench(n: int = 2000):
 
 
 def ensure_inspect() -> Path:
+    if importlib.util.find_spec("inspect_ai") is not None:
+        here = Path(sys.executable).parent / "inspect"
+        if here.exists():
+            return here
     exe = VENV / "bin" / "inspect"
     if exe.exists():
         return exe
@@ -59,31 +71,29 @@ def ensure_inspect() -> Path:
     return exe
 
 
-def run_inspect(exe: Path, n: int) -> dict:
+def run_inspect(exe: Path, n: int, latency: float, concurrency: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="llmbench-inspect-") as tmp, FakeOpenAIServer() as srv:
         folder = Path(tmp)
         (folder / "bench_task.py").write_text(TASK, encoding="utf-8")
-        clock = ServerClock(LATENCY)
-        srv.latency = LATENCY
+        clock = ServerClock(latency)
+        srv.latency = latency
         srv.script(clock)
         e = env()
         e.pop("PYTHONPATH", None)
         e.update(FAKESVC_BASE_URL=srv.base_url, FAKESVC_API_KEY="sk-dummy", INSPECT_LOG_DIR=tmp)
         cmd = [str(exe), "eval", "bench_task.py", "-T", f"n={n}"]
-        cmd += ["--model", "openai-api/fakesvc/fake", "--max-connections", str(CONCURRENCY)]
-        cmd += ["--max-samples", str(CONCURRENCY), "--display", "none", "--max-retries", "3"]
-        cmd += ["--log-dir", str(folder / "logs")]
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=folder, env=e, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
+        cmd += ["--model", "openai-api/fakesvc/fake", "--max-connections", str(concurrency)]
+        cmd += ["--max-samples", str(concurrency), "--display", "none", "--max-retries", "3"]
+        cmd += ["--no-log-samples", "--no-log-realtime", "--no-score-display"]
+        cmd += ["--timeout", "60", "--log-dir", str(folder / "logs")]
+        wall, cpu, proc = run_timed(cmd, folder, e)
         if proc.returncode != 0 or len(clock.times) < n:
             print(tail(proc.stdout), tail(proc.stderr), sep="\n")
             raise SystemExit(f"inspect run failed: exit {proc.returncode}, {len(clock.times)}/{n}")
-        dispatch = clock.dispatch_seconds()
         return {
             "wall": wall,
-            "dispatch": dispatch,
-            "rps": n / dispatch,
+            "cpu": cpu,
+            "dispatch": clock.dispatch_seconds(),
             "calls": len(clock.times),
             "max_in_flight": srv.max_in_flight,
         }
@@ -92,28 +102,52 @@ def run_inspect(exe: Path, n: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
-    n = ap.parse_args().n
+    ap.add_argument("--profile", choices=[*PROFILES, "all"], default="fast")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    n = args.n
     exe = ensure_inspect()
+    python = exe.parent / "python"
     version = subprocess.run(
-        [str(VENV / "bin" / "python"), "-c", "import inspect_ai; print(inspect_ai.__version__)"],
+        [str(python), "-c", "import inspect_ai; print(inspect_ai.__version__)"],
         capture_output=True,
         text=True,
     ).stdout.strip()
-    ideal = CONCURRENCY / LATENCY
-    ins = run_inspect(exe, n)
-    ours = measure(n, LATENCY, CONCURRENCY)
-    print(
-        f"inspect_ai {version}: {ins['rps']:.1f} req/s over {ins['dispatch']:.2f}s dispatch "
-        f"({ins['rps'] / ideal:.1%} of ideal {ideal:.0f}; {ins['calls']} calls, max in flight "
-        f"{ins['max_in_flight']}); wall {ins['wall']:.2f}s"
-    )
-    print(
-        f"pytest-llmbench: {ours['achieved_rps']:.1f} req/s over {ours['dispatch']:.2f}s dispatch "
-        f"({ours['ratio']:.1%} of ideal; max in flight {ours['max_in_flight']}); "
-        f"wall {ours['wall']:.2f}s"
-    )
-    print(f"wall-time ratio (inspect wall / llmbench wall): {ins['wall'] / ours['wall']:.3f}")
-    print(f"ratio: {ours['achieved_rps'] / ins['rps']:.4f}")
+    print(f"inspect_ai {version} ({exe}); start: {load_note()}")
+    names = list(PROFILES) if args.profile == "all" else [args.profile]
+    last = 0.0
+    for key in names:
+        label, latency, conc = PROFILES[key]
+        ins: list[dict] = []
+        ours: list[dict] = []
+        for rep in range(args.repeats):
+            for tool in ("inspect", "llmbench") if rep % 2 == 0 else ("llmbench", "inspect"):
+                if tool == "inspect":
+                    ins.append(run_inspect(exe, n, latency, conc))
+                else:
+                    ours.append(measure(n, latency, conc))
+
+        def med(rs: list[dict], field: str) -> float:
+            return median([float(r[field]) for r in rs])
+
+        ideal = n * latency / conc
+        print(
+            f"{label}: N={n}, L={latency:g}s, C={conc} (ideal dispatch {ideal:.2f}s), "
+            f"medians of {args.repeats} alternating runs; end: {load_note()}"
+        )
+        for name, rs in (("inspect_ai", ins), ("pytest-llmbench", ours)):
+            print(
+                f"  {name}: whole process {med(rs, 'wall'):.2f}s wall, {med(rs, 'cpu'):.2f}s CPU; "
+                f"dispatch {med(rs, 'dispatch'):.2f}s ({ideal / med(rs, 'dispatch'):.1%} of "
+                f"ideal; max in flight {max(r['max_in_flight'] for r in rs)})"
+            )
+        last = med(ins, "wall") / med(ours, "wall")
+        print(
+            f"  inspect / llmbench: whole process {last:.2f}x wall, "
+            f"{med(ins, 'cpu') / med(ours, 'cpu'):.2f}x CPU; dispatch "
+            f"{med(ins, 'dispatch') / med(ours, 'dispatch'):.2f}x"
+        )
+    print(f"ratio: {last:.4f}")
 
 
 if __name__ == "__main__":
