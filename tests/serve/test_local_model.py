@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,26 @@ def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:
     table = _processes()
     left = {pid: table.get(pid) for pid in group if _session_of(pid) is not None}
     assert not left, f"outlived the killed pytest process: {left}"
+
+
+def test_the_fresh_prompt_server_resets_the_model_before_each_generation() -> None:
+    from pytest_llmbench.serve.llamacpp_fresh import fresh_generate
+
+    class FakeLlama:
+        def __init__(self) -> None:
+            self.n_tokens = 5  # tokens of the previous request, still cached
+            self.seen: list[int] = []
+
+        def reset(self) -> None:
+            self.n_tokens = 0
+
+        def generate(self, tokens: list[int]) -> Iterator[int]:
+            self.seen.append(self.n_tokens)  # what the prefix reuse would start from
+            yield from tokens
+
+    FakeLlama.generate = fresh_generate(FakeLlama.generate)  # type: ignore[method-assign]
+    llama = FakeLlama()
+    assert list(llama.generate([1, 2])) == [1, 2]
+    llama.n_tokens = 7
+    assert list(llama.generate([3])) == [3]
+    assert llama.seen == [0, 0]
