@@ -48,7 +48,10 @@ class Dispatcher:
                 from pytest_llmbench.client.router import RoutingClient
 
                 client = RoutingClient(s.transport, s.router_groups, s.concurrency, s.rpm)
-                client.preload(self._called_models())
+                # In replay mode no request reaches a transport (a cache miss is an error), so
+                # a cached re-run loads neither aiohttp nor litellm (0.3 s to seconds).
+                if s.cache_mode != "replay":
+                    client.preload(self._called_models())
             server = self.server if s.starts_server else None
             if server is not None:
                 from pytest_llmbench.serve.client import ServedClient
