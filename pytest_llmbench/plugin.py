@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -154,6 +154,9 @@ def pytest_terminal_summary(config: pytest.Config) -> Generator[None, None, None
     # The terminal reporter's own wrapper prints the short test summary after the inner
     # implementations (where the long table is written); tryfirst makes this wrapper the
     # outer one, so the recap comes after it, right before the final "N passed" line.
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is not None:
+        _scrub_warnings(tr.stats.get("warnings", []))
     result = yield
     run = config.stash.get(RUN_KEY, None)
     if run is not None and run.report is not None:
@@ -161,6 +164,22 @@ def pytest_terminal_summary(config: pytest.Config) -> Generator[None, None, None
 
         write_recap(config, run.settings, run.report)
     return result
+
+
+def _scrub_warnings(warnings: list[Any]) -> None:
+    """pytest's "warnings summary" quotes each warning's message (a dependency's, a test's):
+    the environment's secrets are replaced there too, before the summary is printed (this
+    wrapper is outside the terminal reporter's, which prints it). Exact values only: the
+    messages are not ours, so their URLs are left as written."""
+    if not warnings:
+        return
+    from pytest_llmbench.redact import redact, secret_values
+
+    secrets = secret_values()
+    for report in warnings:
+        message = getattr(report, "message", None)
+        if isinstance(message, str):
+            report.message = redact(message, secrets)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -221,3 +221,24 @@ def test_credentials_in_the_api_base_reach_no_output(
     assert run["api_base"].endswith("?api_key=***")
     assert any(f"--llm-api-base={run['api_base']}" == arg for arg in run["command"])
     assert not leaks(outputs, PASSWORD, QUERY_KEY)
+
+
+def test_the_warnings_summary_shows_no_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warning quoting a secret (a dependency's message naming the key it was given) is
+    printed by pytest's own "warnings summary": the key is replaced there too."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    pytester.makepyfile(
+        test_warns="""
+        import os
+        import warnings
+
+        def test_warns():
+            warnings.warn(f"client built with api_key={os.environ['OPENAI_API_KEY']}")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    out = result.stdout.str()
+    assert "warnings summary" in out and "client built with api_key=" in out
+    assert KEY not in out + result.stderr.str()
