@@ -216,6 +216,20 @@ async def run_sample(
     usage = Usage()
     latency = 0.0
     cost: float | None = None
+
+    def score_conversation(last_turn: int) -> Awaitable[list[Score]]:
+        return _score(
+            plan.conversation,
+            messages,
+            last_turn,
+            "conversation",
+            mode,
+            scenario,
+            asker,
+            judge_for,
+            runner,
+        )
+
     try:
         for k, turn in enumerate(scenario.turns):
             messages.append(Message("user", turn.user, turn=k))
@@ -265,33 +279,13 @@ async def run_sample(
             )
             turn_scores.append(tuple(scores))
             if scenario.stop_on_failure and k < len(scenario.turns) - 1:
-                conv = await _score(
-                    plan.conversation,
-                    messages,
-                    k,
-                    "conversation",
-                    mode,
-                    scenario,
-                    asker,
-                    judge_for,
-                    runner,
-                )
+                conv = await score_conversation(k)
                 if not all(s.passed for s in [*scores, *conv]):
                     conversation_scores = conv
                     stopped_at = k
                     break
         else:
-            conversation_scores = await _score(
-                plan.conversation,
-                messages,
-                len(scenario.turns) - 1,
-                "conversation",
-                mode,
-                scenario,
-                asker,
-                judge_for,
-                runner,
-            )
+            conversation_scores = await score_conversation(len(scenario.turns) - 1)
     except (InfrastructureError, ScorerCrashed) as exc:
         error = scrub(str(exc))  # the one way errors enter results rows and reports
     return SampleResult(

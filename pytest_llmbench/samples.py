@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+from collections.abc import Awaitable
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ModelSpec
 from pytest_llmbench.client.scripted import EchoClient, ScriptedClient
-from pytest_llmbench.conversation import Plan, opening_messages, run_sample
+from pytest_llmbench.conversation import Call, Plan, opening_messages, run_sample
 from pytest_llmbench.engine import Engine
 from pytest_llmbench.options import Settings
 from pytest_llmbench.scenario_result import SampleResult, ScenarioResult
@@ -43,6 +44,23 @@ async def run_samples(
     judge = (
         ModelSpec(settings.judge_model, settings.judge_api_base) if settings.judge_model else None
     )
+
+    def sample(i: int, call: Call) -> Awaitable[SampleResult]:
+        # The judge, the scorers' runner and the settings are the same for every sample;
+        # only the index and the model's transport differ.
+        return run_sample(
+            plan,
+            model,
+            i,
+            call,
+            settings.scoring,
+            params,
+            judge,
+            engine.call,
+            settings.judge_api_base,
+            engine.scorers,
+        )
+
     builtin = model.builtin
     if builtin in ("reference", "violate"):
         refs = scenario.reference_pass if builtin == "reference" else scenario.reference_fail
@@ -52,38 +70,11 @@ async def run_samples(
         async def replay(i: int) -> SampleResult:
             # The judge, if any, is a real model: only the model under test is scripted.
             scripted = functools.partial(engine.call, client=ScriptedClient(refs[i], history_users))
-            r = await run_sample(
-                plan,
-                model,
-                i,
-                scripted,
-                settings.scoring,
-                params,
-                judge,
-                engine.call,
-                settings.judge_api_base,
-                engine.scorers,
-            )
+            r = await sample(i, scripted)
             return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
         samples = await asyncio.gather(*(replay(i) for i in range(len(refs))))
         return ScenarioResult(tuple(samples), expect_failure=builtin == "violate")
     call = functools.partial(engine.call, client=EchoClient()) if builtin == "echo" else engine.call
-    samples = await asyncio.gather(
-        *(
-            run_sample(
-                plan,
-                model,
-                i,
-                call,
-                settings.scoring,
-                params,
-                judge,
-                engine.call,
-                settings.judge_api_base,
-                engine.scorers,
-            )
-            for i in range(settings.repeat)
-        )
-    )
+    samples = await asyncio.gather(*(sample(i, call) for i in range(settings.repeat)))
     return ScenarioResult(tuple(samples))

@@ -138,10 +138,26 @@ class LiteLLMClient:
         key = os.environ.get(variable, "") if variable else ""
         if key != sendable_key(key):  # litellm would send the stray "\r" as it is
             kwargs["api_key"] = sendable_key(key)
+        return await self._send(
+            litellm.acompletion, request.model.name, request, request, timeout, kwargs
+        )
+
+    async def _send(
+        self,
+        acompletion: Any,
+        model: str,
+        request: ChatRequest,
+        served: ChatRequest,
+        timeout: float,
+        kwargs: dict[str, Any],
+    ) -> ChatResponse:
+        """One call through litellm (``acompletion``: its own or a Router's), with its
+        retries off (the engine retries), timed, its errors mapped; ``served``: the request
+        as the deployment that answered saw it (cost and usage are read for that model)."""
         started = time.perf_counter()
         try:
-            response = await litellm.acompletion(
-                model=request.model.name,
+            response = await acompletion(
+                model=model,
                 messages=list(request.messages),
                 timeout=timeout,
                 num_retries=0,
@@ -151,7 +167,7 @@ class LiteLLMClient:
         except Exception as exc:
             raise self._map_error(exc) from exc
         latency = time.perf_counter() - started
-        return self._convert(request, response, latency)
+        return self._convert(served, response, latency)
 
     def _map_error(self, exc: Exception) -> Exception:
         litellm = self.litellm
@@ -263,21 +279,10 @@ class LiteLLMRouterClient(LiteLLMClient):
         kwargs: dict[str, Any] = dict(request.params)
         if request.tools:
             kwargs["tools"] = list(request.tools)
-        started = time.perf_counter()
-        try:
-            response = await self.router.acompletion(
-                model=deployment.alias,
-                messages=list(request.messages),
-                timeout=timeout,
-                num_retries=0,
-                max_retries=0,
-                **kwargs,
-            )
-        except Exception as exc:
-            raise self._map_error(exc) from exc
-        latency = time.perf_counter() - started
         served = ChatRequest(ModelSpec(deployment.model, deployment.api_base), request.messages)
-        return self._convert(served, response, latency)
+        return await self._send(
+            self.router.acompletion, deployment.alias, request, served, timeout, kwargs
+        )
 
 
 def _short(text: str, limit: int = 300) -> str:
