@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -166,6 +167,17 @@ def _processes() -> dict[int, list[str]]:
     return found
 
 
+def _accepts_connections(api_base: str) -> bool:
+    """Whether the server's port is open. Not an HTTP request: while the single-threaded
+    server generates, an HTTP health check waits for the generation to end."""
+    port = int(api_base.rsplit(":", 1)[1].split("/")[0])
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def _served_by(run_pid: int) -> tuple[list[int], str] | None:
     """The guard and server processes started for the pytest process ``run_pid``, with the
     server's API base once the llama.cpp server is listening."""
@@ -210,17 +222,15 @@ def test_killed_run_leaves_no_llamacpp_server_behind(tmp_path: Path) -> None:
         served = None
         while time.monotonic() < deadline and proc.poll() is None:
             served = _served_by(proc.pid)
-            if served is not None:
-                try:
-                    with urllib.request.urlopen(f"{served[1]}/models", timeout=2):
-                        break
-                except OSError:
-                    pass
-            time.sleep(0.2)
-        assert served is not None and proc.poll() is None, "the server never became healthy"
+            if served is not None and _accepts_connections(served[1]):
+                break
+            time.sleep(0.1)
+        assert served is not None and proc.poll() is None, "the server never started listening"
         group, _ = served
         assert len(group) >= 2, f"expected the guard and the server: {group}"
-        time.sleep(2)  # the story is being generated (thousands of tokens: tens of seconds)
+        # The run sends its request as soon as the server answers; the story takes seconds
+        # (670 tokens, about 12 s here), so a second later the server is generating.
+        time.sleep(1)
         assert proc.poll() is None, "the run ended before it could be killed"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
