@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def cache_key(request: ChatRequest) -> str:
 class ResponseCache:
     def __init__(self, root: Path, mode: str) -> None:
         self.root = root
+        self._prefix = os.path.join(root, "")  # a cached re-run opens every entry: no Path
         self.mode = mode
         self.reads = mode in ("readwrite", "read", "replay")
         self.writes_wanted = mode in ("readwrite", "write")
@@ -44,18 +46,22 @@ class ResponseCache:
         self.unwritten = 0  # replies not cached since then
         self._lock = threading.Lock()
 
+    def _file(self, key: str) -> str:
+        return f"{self._prefix}{key[:2]}{os.sep}{key}.json"
+
     def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+        return Path(self._file(key))
 
     def has(self, key: str) -> bool:
         """Whether a read would find an entry (without reading it): the preflight's question."""
-        return self.reads and self._path(key).is_file()
+        return self.reads and os.path.isfile(self._file(key))
 
     def get(self, key: str) -> ChatResponse | None:
         if not self.reads:
             return None
         try:
-            data: Any = json.loads(self._path(key).read_bytes())
+            with open(self._file(key), "rb") as f:
+                data: Any = json.loads(f.read())
         except FileNotFoundError:
             return None
         except (OSError, ValueError):

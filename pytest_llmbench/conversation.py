@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_llmbench import inline
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec, Usage
 from pytest_llmbench.errors import InfrastructureError, ScorerCrashed
 from pytest_llmbench.redact import scrub
@@ -154,7 +155,12 @@ async def _score(
             # Off the loop and time-limited (scorer_limit.py); an async scorer's coroutine is
             # then awaited on the loop: its time goes to judge calls with their own timeouts.
             # (A bounded scorer is linear in the reply: inline, the hop would cost more.)
-            score: Any = fn(ctx) if runner is None or is_bounded(fn) else await runner.run(fn, ctx)
+            if runner is None or is_bounded(fn):
+                score: Any = fn(ctx)
+            elif inline.active():
+                raise inline.NeedsLoop  # the time limit needs the loop's worker threads
+            else:
+                score = await runner.run(fn, ctx)
             if inspect.isawaitable(score):
                 score = await score
         except InfrastructureError:
@@ -287,6 +293,8 @@ async def run_sample(
         else:
             conversation_scores = await score_conversation(len(scenario.turns) - 1)
     except (InfrastructureError, ScorerCrashed) as exc:
+        if inline.active():
+            raise inline.NeedsLoop from None  # the loop path decides errors
         error = scrub(str(exc))  # the one way errors enter results rows and reports
     return SampleResult(
         sample=sample,

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from pytest_llmbench import inline
 from pytest_llmbench.cache import ResponseCache, cache_key
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
 from pytest_llmbench.errors import CacheMiss, RetryableError
@@ -104,6 +105,15 @@ class Engine:
         """Schedule ``factory()`` on the loop. The coroutine is created only when the loop gets
         to it, so a job cancelled before it started leaves no never-awaited coroutine behind."""
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        if self.cache.reads:
+            # Fully cached: done here and now, no hand-off to the loop (inline.py).
+            done, value = inline.attempt(factory())
+            if done:
+                future.set_result(value)  # type: ignore[arg-type]
+                with self._lock:
+                    self.submitted += 1
+                    self.finished += 1
+                return future
         with self._lock:
             job = _Job(self.submitted)
 
@@ -160,6 +170,8 @@ class Engine:
                 if job is not None:
                     job.answered += 1
                 return hit
+        if inline.active():
+            raise inline.NeedsLoop  # a model call, or a miss the loop path reports
         if cache.mode == "replay" and not builtin:
             raise CacheMiss(f"--llm-cache=replay: no cached response (key {key[:12]})")
         if request.model.route is not None:

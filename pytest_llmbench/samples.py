@@ -4,12 +4,12 @@ them for a real model, one per reference conversation for ``llmbench/reference``
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import functools
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import Any
 
+from pytest_llmbench import inline
 from pytest_llmbench.client.base import ChatRequest, ModelSpec
 from pytest_llmbench.client.scripted import EchoClient, ScriptedClient
 from pytest_llmbench.conversation import Call, Plan, opening_messages, run_sample
@@ -45,7 +45,7 @@ async def run_samples(
         ModelSpec(settings.judge_model, settings.judge_api_base) if settings.judge_model else None
     )
 
-    def sample(i: int, call: Call) -> Awaitable[SampleResult]:
+    def sample(i: int, call: Call) -> Coroutine[Any, Any, SampleResult]:
         # The judge, the scorers' runner and the settings are the same for every sample;
         # only the index and the model's transport differ.
         return run_sample(
@@ -73,8 +73,8 @@ async def run_samples(
             r = await sample(i, scripted)
             return dataclasses.replace(r, reference=f"{kind}[{i}]")
 
-        samples = await asyncio.gather(*(replay(i) for i in range(len(refs))))
+        samples = await inline.gather([replay(i) for i in range(len(refs))])
         return ScenarioResult(tuple(samples), expect_failure=builtin == "violate")
     call = functools.partial(engine.call, client=EchoClient()) if builtin == "echo" else engine.call
-    samples = await asyncio.gather(*(sample(i, call) for i in range(settings.repeat)))
+    samples = await inline.gather([sample(i, call) for i in range(settings.repeat)])
     return ScenarioResult(tuple(samples))
