@@ -103,7 +103,9 @@ class Engine:
 
     def submit(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> concurrent.futures.Future[T]:
         """Schedule ``factory()`` on the loop. The coroutine is created only when the loop gets
-        to it, so a job cancelled before it started leaves no never-awaited coroutine behind."""
+        to it, so a job cancelled before it started leaves no never-awaited coroutine behind.
+        When the cache can be read, one coroutine is first tried inline (``inline.py``): a job
+        the cache answers in full is done before this returns."""
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
         if self.cache.reads:
             # Fully cached: done here and now, no hand-off to the loop (inline.py).
