@@ -154,7 +154,7 @@ async def _score(
         try:
             # Off the loop and time-limited (scorer_limit.py); an async scorer's coroutine is
             # then awaited on the loop: its time goes to judge calls with their own timeouts.
-            # (A bounded scorer is linear in the reply: inline, the hop would cost more.)
+            # (A bounded scorer is linear in the reply: run directly, the hop would cost more.)
             if runner is None or is_bounded(fn):
                 score: Any = fn(ctx)
             elif inline.active():
