@@ -28,7 +28,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import REPO, FakeOpenAIServer, ServerClock, env, load_note, median, run_timed, tail
+from _common import (
+    REPO,
+    FakeOpenAIServer,
+    ServerClock,
+    add_bytecode_option,
+    cache_bytecode,
+    env,
+    load_note,
+    median,
+    run_timed,
+    tail,
+)
 from throughput import PROFILES, measure
 
 VENV = REPO / ".bench-venv"
@@ -104,9 +115,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--profile", choices=[*PROFILES, "all"], default="fast")
     ap.add_argument("--repeats", type=int, default=3)
+    add_bytecode_option(ap)
     args = ap.parse_args()
-    n = args.n
     exe = ensure_inspect()
+    with tempfile.TemporaryDirectory(prefix="llmbench-pyc-") as pyc:
+        print(cache_bytecode(args.cold, Path(pyc)))
+        # Unmeasured, both tools: each one's bytecode is cached before anything is timed.
+        run_inspect(exe, 100, 0.01, 64)
+        measure(100, 0.01, 64)
+        compare(args, exe)
+
+
+def compare(args: argparse.Namespace, exe: Path) -> None:
+    n = args.n
     python = exe.parent / "python"
     version = subprocess.run(
         [str(python), "-c", "import inspect_ai; print(inspect_ai.__version__)"],

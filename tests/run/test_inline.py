@@ -267,3 +267,31 @@ def test_a_run_without_scenarios_leaves_the_collector_alone(
         "    assert gc.get_freeze_count() == int(os.environ['FROZEN_BEFORE'])\n"
     )
     pytester.runpytest_inprocess().assert_outcomes(passed=1)
+
+
+EXIT_PROBE = (
+    "import atexit, gc, os\n"
+    "# Registered before the plugin's handler, so it runs after it (atexit: last in, first out)\n"
+    "atexit.register(lambda: open(os.environ['PROBE'], 'w').write(str(gc.get_freeze_count())))\n"
+)
+
+
+@pytest.mark.parametrize("scenarios", [True, False], ids=["scenarios", "plain-tests"])
+def test_a_run_with_scenarios_skips_the_collections_at_exit(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, scenarios: bool
+) -> None:
+    probe = pytester.path / "probe.txt"
+    monkeypatch.setenv("PROBE", str(probe))
+    pytester.makeconftest(EXIT_PROBE)
+    if scenarios:
+        (pytester.path / "s.llmbench.yaml").write_text(
+            "suite: s\nscenarios:\n  - id: one\n    user: echo me\n    expect: [{contains: echo}]\n"
+        )
+    else:
+        pytester.makepyfile("def test_plain():\n    pass\n")
+    result = pytester.runpytest_subprocess("--llm-model=llmbench/echo", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    frozen = int(probe.read_text())
+    # With scenarios the heap is frozen when the interpreter's final passes begin; a session
+    # without any is left exactly as pytest leaves it.
+    assert (frozen > 0) is scenarios
