@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pytest_llmbench.results.collector import ResultsCollector
     from pytest_llmbench.results.records import NotRunRecord
     from pytest_llmbench.scoring.registry import ScorerRegistry
-    from pytest_llmbench.serve.process import ManagedServer
+    from pytest_llmbench.serve.group import ServerGroup
     from pytest_llmbench.session_end import SessionReport
     from pytest_llmbench.shard import ShardRecord
 
@@ -53,17 +53,17 @@ class BenchRun:
         self.collector: ResultsCollector | None = None
         self.report: SessionReport | None = None
         self.session: pytest.Session | None = None
-        self.server: ManagedServer | None = None
+        self.server: ServerGroup | None = None
         self.shard: ShardRecord | None = None
         self._frozen = False  # the collected items are out of the GC's passes
         # Registered while configuring (tryfirst), so it runs after every other plugin's
         # cleanup: pytest's own final garbage collection skips the frozen items too.
         config.add_cleanup(self._thaw)
         if settings.serve is not None:
-            from pytest_llmbench.serve.process import ManagedServer
+            from pytest_llmbench.serve.group import ServerGroup
 
             log_dir = settings.cache_dir / "serve"
-            self.server = ManagedServer(settings.serve, settings.serve_timeout, log_dir)
+            self.server = ServerGroup.of(settings.serve, settings.serve_timeout, log_dir)
         config.addinivalue_line("markers", "llm_fail_under(rate): pass-rate gate of the suite")
         if not self.is_worker:
             from pytest_llmbench.results.collector import ResultsCollector

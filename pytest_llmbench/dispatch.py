@@ -21,12 +21,12 @@ if TYPE_CHECKING:
     from pytest_llmbench.collect import ScenarioItem
     from pytest_llmbench.engine import Engine
     from pytest_llmbench.scenario_result import ScenarioResult
-    from pytest_llmbench.serve.process import ManagedServer
+    from pytest_llmbench.serve.group import ServerGroup
 
 
 class Dispatcher:
     def __init__(
-        self, config: pytest.Config, settings: Settings, server: ManagedServer | None
+        self, config: pytest.Config, settings: Settings, server: ServerGroup | None
     ) -> None:
         self.config = config
         self.settings = settings

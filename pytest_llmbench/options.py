@@ -11,7 +11,7 @@ import argparse
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -413,6 +413,12 @@ def _serve_spec(text: str) -> Any:
     return parse_serve_spec(text)
 
 
+def _replicas(text: str) -> int:
+    from pytest_llmbench.serve.spec import parse_replicas
+
+    return parse_replicas(text)
+
+
 def _add_serve_options(g: Any) -> None:
     """Managed local inference servers (``serve/``)."""
     g.addoption(
@@ -423,6 +429,14 @@ def _add_serve_options(g: Any) -> None:
         help="start a local server for the run and route the model to it: "
         "llamacpp:/path/model.gguf[,key=value...] or vllm:MODEL[,key=value...] "
         "(model hosted_vllm/<alias> unless --llm-model is given)",
+    )
+    g.addoption(
+        "--llm-serve-replicas",
+        dest="llm_serve_replicas",
+        type=_replicas,
+        metavar="N",
+        help="copies of the llama.cpp server that share the calls, one request at a time each "
+        "(default: the spec's replicas item, else 1; local/ models: one per core, at most 4)",
     )
     g.addoption(
         "--llm-serve-timeout",
@@ -571,6 +585,15 @@ def settings_from_config(config: pytest.Config) -> Settings:
             raise pytest.UsageError(f"ini option llm_fail_under_suite: {exc}") from None
     if serve is not None and opt.llm_api_base is not None:
         raise pytest.UsageError("--llm-serve and --llm-api-base exclude each other")
+    replicas = getattr(opt, "llm_serve_replicas", None)
+    if replicas is not None:
+        if serve is None:
+            raise pytest.UsageError("--llm-serve-replicas needs --llm-serve or a local/ model")
+        if serve.backend != "llamacpp" and replicas > 1:
+            raise pytest.UsageError(
+                "--llm-serve-replicas is for llama.cpp servers; vLLM batches requests itself"
+            )
+        serve = replace(serve, replicas=replicas)
     if opt.llm_no_judge and opt.llm_judge_model:
         raise pytest.UsageError("--llm-no-judge and --llm-judge-model exclude each other")
     shard = opt.llm_shard

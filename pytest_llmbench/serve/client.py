@@ -1,4 +1,5 @@
-"""Routing the run's calls to the managed server, with the request fixes llama.cpp needs."""
+"""Routing the run's calls to the managed server's replicas, with the request fixes llama.cpp
+needs."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ from dataclasses import replace
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
-from pytest_llmbench.serve.process import ManagedServer
+from pytest_llmbench.serve.group import ServerGroup
 from pytest_llmbench.serve.spec import LOCAL_PROVIDER
 
 
 class ServedClient:
-    """Routes requests of the models served by ``server`` to its real address."""
+    """Routes requests of the models served by ``server`` to the real address of one of its
+    replicas."""
 
-    def __init__(self, inner: ModelClient, server: ManagedServer) -> None:
+    def __init__(self, inner: ModelClient, server: ServerGroup) -> None:
         self.inner = inner
         self.server = server
         spec = server.spec
         self.llamacpp = spec.backend == "llamacpp"
         # A llama.cpp server answers one request at a time (llama-server: one per --parallel
-        # slot): calls queued inside it would spend their --llm-timeout waiting there.
+        # slot): calls queued inside it would spend their --llm-timeout waiting there. So a
+        # call waits here for a free slot of any replica, and goes to that replica.
         slots = dict(spec.args).get("parallel") or dict(spec.args).get("np") or "1"
         n = int(slots) if slots.isdigit() and int(slots) > 0 else 1
-        self.slots = asyncio.Semaphore(n) if self.llamacpp else None
+        self.free: asyncio.Queue[int] | None = None
+        if self.llamacpp:
+            self.free = asyncio.Queue()
+            for _ in range(n):
+                for index in range(len(server.members)):
+                    self.free.put_nowait(index)
 
     async def ready(self, request: ChatRequest) -> None:
         # The managed server was healthy before dispatch; only built-ins go elsewhere.
@@ -37,7 +45,6 @@ class ServedClient:
         name = request.model.name
         if name.startswith(f"{LOCAL_PROVIDER}/"):
             name = self.server.spec.model_name
-        model = replace(request.model, name=name, api_base=self.server.api_base)
         params, messages = request.params, request.messages
         if self.llamacpp:
             # llama-cpp-python reads a missing tool_choice as "none" (OpenAI: "auto"), and
@@ -51,16 +58,25 @@ class ServedClient:
                 else m
                 for m in messages
             ]
+        model = replace(request.model, name=name)
         request = replace(request, model=model, params=params, messages=messages)
+        if self.free is None:
+            return await self._send(request, 0, timeout)
+        index = await self.free.get()
         try:
-            if self.slots is None:
-                return await self.inner.complete(request, timeout)
-            async with self.slots:
-                return await self.inner.complete(request, timeout)
+            return await self._send(request, index, timeout)
+        finally:
+            self.free.put_nowait(index)
+
+    async def _send(self, request: ChatRequest, index: int, timeout: float) -> ChatResponse:
+        base = self.server.members[index].api_base
+        request = replace(request, model=replace(request.model, api_base=base))
+        try:
+            return await self.inner.complete(request, timeout)
         except Exception:
             # died() waits on the process (or probes the server): off the loop, so the other
             # scenarios' calls are not held up by one failure.
-            died = await asyncio.to_thread(self.server.died)
+            died = await asyncio.to_thread(self.server.died, index)
             if died is not None:  # no retries against a dead server: say why it died
                 raise died from None
             raise

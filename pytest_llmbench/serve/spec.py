@@ -8,7 +8,8 @@ SPEC is ``BACKEND:TARGET[,ITEM...]``:
 - ``vllm:MODEL`` runs ``vllm serve MODEL``.
 
 Each ITEM is ``key=value`` (passed as ``--key value``) or ``flag`` (passed as ``--flag``), in the
-backend's own spelling; ``alias=NAME`` sets the served model name and ``exe=PATH`` the program.
+backend's own spelling; ``alias=NAME`` sets the served model name, ``exe=PATH`` the program and
+``replicas=N`` (llama.cpp only) how many copies of the server share the run's calls.
 Standard library only.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -25,7 +27,12 @@ from pytest_llmbench.errors import ServeError
 
 BACKENDS = ("llamacpp", "vllm")
 SERVE_PROVIDER = "hosted_vllm"  # litellm's OpenAI-compatible route for vLLM / llama.cpp servers
-_SPECIAL = ("alias", "exe")
+_SPECIAL = ("alias", "exe", "replicas")
+# A packaged model's default copies: llama.cpp decodes one request at a time on one thread, so
+# on N cores N one-thread servers answer N calls at once (benchmarks/local_model.py measured
+# 2 on 2 cores at 1.4x the calls a minute of one, with the same replies). Capped: each copy
+# holds its own model and context cache (about 0.3 GB for SmolLM2 at n_ctx 8192).
+MAX_DEFAULT_REPLICAS = 4
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class ServeSpec:
     # The module run with ``python -m`` for llama-cpp-python; the packaged models use the
     # wrapper that evaluates every prompt from scratch (serve/llamacpp_fresh.py says why).
     module: str = "llama_cpp.server"
+    replicas: int = 1  # copies of the server, each taking its share of the calls
 
     @property
     def model_name(self) -> str:
@@ -84,7 +92,31 @@ def parse_serve_spec(text: str) -> ServeSpec:
     else:
         default_alias = target.rstrip("/").rsplit("/", 1)[-1]
     alias = special.get("alias") or default_alias
-    return ServeSpec(backend, target, tuple(args), alias, special.get("exe") or None)
+    replicas = parse_replicas(special["replicas"]) if "replicas" in special else 1
+    if replicas > 1 and backend != "llamacpp":
+        raise argparse.ArgumentTypeError(
+            f"--llm-serve {text!r}: replicas is for llama.cpp, which decodes one request at a "
+            "time; vLLM batches them itself (several vLLM servers: --llm-router)"
+        )
+    return ServeSpec(
+        backend, target, tuple(args), alias, special.get("exe") or None, replicas=replicas
+    )
+
+
+def parse_replicas(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"replicas: expected a whole number 1-64, got {text!r}")
+    return int(value)
+
+
+def default_replicas() -> int:
+    """One per core this process may run on, up to MAX_DEFAULT_REPLICAS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_REPLICAS))
 
 
 # ``--llm-model=local/NAME``: GGUF files shipped in Python packages (the ``local`` extra).
@@ -115,7 +147,13 @@ def local_serve_spec(model: str) -> ServeSpec:
     # its build flags are what make decoding repeatable, and n_ctx is its spelling.
     args = (("n_ctx", "8192"),)  # the model's context; the server's default is 2048
     return ServeSpec(
-        "llamacpp", str(ggufs[0]), args, name, exe=sys.executable, module=FRESH_PROMPT_SERVER
+        "llamacpp",
+        str(ggufs[0]),
+        args,
+        name,
+        exe=sys.executable,
+        module=FRESH_PROMPT_SERVER,
+        replicas=default_replicas(),
     )
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from pytest_llmbench.client.base import ModelSpec
 from pytest_llmbench.errors import ServeError
+from pytest_llmbench.serve.group import ServerGroup
 from pytest_llmbench.serve.process import NO_PROXY, ManagedServer, log_tail
 from pytest_llmbench.serve.spec import ServeSpec
 
@@ -24,10 +25,10 @@ WORKERINPUT_KEY = "llmbench_serve"
 
 
 def setup(
-    config: pytest.Config, server: ManagedServer | None, models: Sequence[ModelSpec]
-) -> ManagedServer | None:
+    config: pytest.Config, server: ServerGroup | None, models: Sequence[ModelSpec]
+) -> ServerGroup | None:
     """The server this process should use. Controller: register the hook that starts
-    ``server`` for the workers. Worker: the controller's server when it handed one over."""
+    ``server`` for the workers. Worker: the controller's replicas when it handed them over."""
     if server is None:
         return None
     workerinput = getattr(config, "workerinput", None)
@@ -37,11 +38,16 @@ def setup(
     handed = workerinput.get(WORKERINPUT_KEY)
     if handed is None:  # absent for remote workers: those start their own server
         return server
-    return SharedServer(server.spec, **handed)
+    error = handed["error"]
+    members = [
+        SharedServer(server.spec, base, log, error)
+        for base, log in zip(handed["api_bases"], handed["log_paths"], strict=True)
+    ]
+    return ServerGroup(server.spec, members)
 
 
 class ControllerServe:
-    def __init__(self, server: ManagedServer, models: Sequence[ModelSpec]) -> None:
+    def __init__(self, server: ServerGroup, models: Sequence[ModelSpec]) -> None:
         self.server = server
         self.models = tuple(models)
 
@@ -57,8 +63,8 @@ class ControllerServe:
         except ServeError:
             pass
         node.workerinput[WORKERINPUT_KEY] = {
-            "api_base": server.api_base,
-            "log_path": str(server.log_path) if server.log_path is not None else None,
+            "api_bases": server.api_bases,
+            "log_paths": [str(p) if p is not None else None for p in server.log_paths],
             "error": str(server.error) if server.error is not None else None,
         }
 

@@ -10,7 +10,9 @@ variables:
 - ``STANDIN_MODE``: ``ok`` (default), ``fail`` (print an error and exit 3 at once), ``slow``
   (wait ``STANDIN_DELAY`` seconds before listening), ``crash`` (exit 5 on the first chat
   request);
-- ``STANDIN_LATENCY``: seconds each chat reply takes.
+- ``STANDIN_LATENCY``: seconds each chat reply takes;
+- ``STANDIN_CALLS``: a folder; each chat request appends a line to ``<port>.txt`` there (which
+  of several replicas answered it).
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ def main(argv: list[str]) -> int:
             os._exit(5)
 
         server.script(crash)
+    elif os.environ.get("STANDIN_CALLS"):
+        calls = Path(os.environ["STANDIN_CALLS"]) / f"{args.port}.txt"
+
+        def record(body: object) -> str:
+            with calls.open("a") as out:
+                out.write("call\n")
+            return f"echo: {openai_server.last_user_text(body)}"  # type: ignore[arg-type]
+
+        server.script(record)
     server.start()
     print("standin: ready", flush=True)
     done = threading.Event()

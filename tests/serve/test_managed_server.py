@@ -341,3 +341,65 @@ def test_usage_errors(bench: Bench) -> None:
     )
     assert bad.returncode == 4
     assert "no such GGUF file" in bad.stderr
+    vllm = bench.run("--llm-serve-replicas=2")
+    assert vllm.returncode == 4
+    assert "--llm-serve-replicas is for llama.cpp servers" in vllm.stderr
+    alone = subprocess.run(
+        [*PYTEST_SUBPROCESS, "--llm-model=llmbench/echo", "--llm-serve-replicas=2"],
+        cwd=bench.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert alone.returncode == 4
+    assert "--llm-serve-replicas needs --llm-serve or a local/ model" in alone.stderr
+
+
+@pytest.mark.slow
+def test_llamacpp_replicas_share_a_run_and_all_stop(tmp_path: Path) -> None:
+    """``replicas=2``: two servers started, each given calls one at a time, both stopped."""
+    bench = Bench(tmp_path)
+    server = bench.root / "bin" / "llama-server"
+    server.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
+    server.chmod(0o755)
+    gguf = bench.root / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    scenarios = "".join(
+        f"  - id: q{i}\n    user: question {i}\n    expect: [{{contains: echo}}]\n"
+        for i in range(8)
+    )
+    (bench.root / "served.llmbench.yaml").write_text(f"suite: served\nscenarios:\n{scenarios}")
+    calls = bench.root / "calls"
+    calls.mkdir()
+    result = subprocess.run(
+        [
+            *PYTEST_SUBPROCESS,
+            f"--llm-serve=llamacpp:{gguf},exe={server},replicas=2",
+            f"--llm-cache-dir={bench.root / 'cache'}",
+            "--llm-cache=off",
+        ],
+        cwd=bench.root,
+        env={**bench.env, "STANDIN_CALLS": str(calls), "STANDIN_LATENCY": "0.2"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "8 passed" in result.stdout
+    per_replica = sorted(len(f.read_text().splitlines()) for f in calls.glob("*.txt"))
+    assert len(per_replica) == 2 and sum(per_replica) == 8, per_replica
+    assert min(per_replica) >= 2, f"one replica was left idle: {per_replica}"
+    logs = list((bench.root / "cache" / "serve").glob("m-*.log"))
+    assert len(logs) == 2 and all("standin: stopped" in log.read_text() for log in logs)
+
+
+def test_replicas_are_checked(tmp_path: Path) -> None:
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF")
+    assert parse_serve_spec(f"llamacpp:{gguf},replicas=3").replicas == 3
+    assert parse_serve_spec(f"llamacpp:{gguf}").replicas == 1
+    for bad in ("0", "two", "-1", "65"):
+        with pytest.raises(argparse.ArgumentTypeError, match="replicas: expected a whole number"):
+            parse_serve_spec(f"llamacpp:{gguf},replicas={bad}")
+    with pytest.raises(argparse.ArgumentTypeError, match="vLLM batches them itself"):
+        parse_serve_spec("vllm:org/M,replicas=2")

@@ -1,5 +1,6 @@
-"""``ServedClient``: how calls reach a managed server (address, one at a time for llama.cpp, the
-tool_choice llama-cpp-python needs), with a recording client in place of litellm."""
+"""``ServedClient``: how calls reach a managed server (address, one at a time for llama.cpp and
+spread over its replicas, the tool_choice llama-cpp-python needs), with a recording client in
+place of litellm."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelSpec
+from pytest_llmbench.errors import ServeError
 from pytest_llmbench.serve.client import ServedClient
+from pytest_llmbench.serve.group import ServerGroup
 from pytest_llmbench.serve.process import ManagedServer
 from pytest_llmbench.serve.spec import ServeSpec
 
@@ -19,24 +22,35 @@ class Recorder:
         self.requests: list[ChatRequest] = []
         self.in_flight = 0
         self.most_in_flight = 0
+        self.by_base: dict[str | None, int] = {}  # calls in flight per address
+        self.most_by_base: dict[str | None, int] = {}
 
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
         self.requests.append(request)
+        base = request.model.api_base
         self.in_flight += 1
+        self.by_base[base] = self.by_base.get(base, 0) + 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.most_by_base[base] = max(self.most_by_base.get(base, 0), self.by_base[base])
         await asyncio.sleep(0.01)
         self.in_flight -= 1
+        self.by_base[base] -= 1
         return ChatResponse("ok")
 
     async def aclose(self) -> None:
         pass
 
 
+def group(spec: ServeSpec, tmp_path: Path) -> ServerGroup:
+    members = ServerGroup.of(spec, timeout=1, log_dir=tmp_path).members
+    for i, member in enumerate(members):
+        member.port = 8123 + i  # as if started
+    return ServerGroup(spec, members)
+
+
 def send(spec: ServeSpec, requests: list[ChatRequest], tmp_path: Path) -> Recorder:
-    server = ManagedServer(spec, timeout=1, log_dir=tmp_path)
-    server.port = 8123
     recorder = Recorder()
-    client = ServedClient(recorder, server)
+    client = ServedClient(recorder, group(spec, tmp_path))
 
     async def main() -> None:
         await asyncio.gather(*(client.complete(r, timeout=5) for r in requests))
@@ -92,6 +106,71 @@ def test_vllm_and_parallel_llama_servers_get_concurrent_calls(tmp_path: Path) ->
     slots = ServeSpec("llamacpp", "/m.gguf", (("parallel", "2"),), "m")
     recorder = send(slots, [request(slots, "hosted_vllm/m") for _ in range(4)], tmp_path)
     assert recorder.most_in_flight == 2
+
+
+def test_llamacpp_replicas_share_the_calls_one_at_a_time_each(tmp_path: Path) -> None:
+    spec = ServeSpec("llamacpp", "/m.gguf", (), "m", replicas=3)
+    recorder = send(spec, [request(spec, "local/m") for _ in range(12)], tmp_path)
+    bases = [f"http://127.0.0.1:{8123 + i}/v1" for i in range(3)]
+    assert len(recorder.requests) == 12
+    assert recorder.most_in_flight == 3  # all three at work at once ...
+    assert recorder.most_by_base == dict.fromkeys(bases, 1)  # ... each on one call at a time
+    assert sorted({r.model.api_base for r in recorder.requests}) == bases
+
+
+class Failing(Recorder):
+    async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
+        await super().complete(request, timeout)
+        raise ConnectionError("refused")
+
+
+def test_a_dead_replica_is_named_and_the_live_one_keeps_answering(tmp_path: Path) -> None:
+    spec = ServeSpec("llamacpp", "/m.gguf", (), "m", replicas=2)
+    servers = group(spec, tmp_path)
+    dead = ServeError("replica 1 exited with code 139")
+    servers.members[1].died = lambda: dead  # type: ignore[method-assign]
+    servers.members[0].died = lambda: None  # type: ignore[method-assign]
+    client = ServedClient(Failing(), servers)
+
+    async def both() -> list[BaseException | ChatResponse]:
+        calls = [client.complete(request(spec, "local/m"), timeout=5) for _ in range(2)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    errors = asyncio.run(both())  # two at once: one on each replica
+    assert dead in errors  # the dead one's error says why it died (no retries) ...
+    assert any(isinstance(e, ConnectionError) for e in errors)  # ... a live one's is retried
+
+
+def test_replicas_start_together_and_one_failing_stops_the_rest(tmp_path: Path) -> None:
+    started: list[int] = []
+    stopped: list[int] = []
+
+    class Member(ManagedServer):
+        def __init__(self, index: int) -> None:
+            super().__init__(ServeSpec("llamacpp", "/m.gguf", (), "m"), 1, tmp_path)
+            self.index = index
+
+        def _start(self) -> None:
+            started.append(self.index)
+            if self.index == 1:
+                raise ServeError("replica 1: out of memory")
+
+        def stop(self, grace: float = 10.0) -> None:
+            stopped.append(self.index)
+
+    servers = ServerGroup(
+        ServeSpec("llamacpp", "/m.gguf", (), "m", replicas=3), [Member(i) for i in range(3)]
+    )
+    for _ in range(2):  # a failed start is remembered: the same error every time
+        try:
+            servers.ensure_started()
+        except ServeError as exc:
+            assert "out of memory" in str(exc)
+        else:
+            raise AssertionError("a replica failed to start and the group did not say so")
+    assert sorted(started) == [0, 1, 2]  # each started once
+    assert sorted(set(stopped)) == [0, 1, 2]
+    assert str(servers.error) == "replica 1: out of memory"
 
 
 def test_builtin_models_pass_untouched(tmp_path: Path) -> None:
