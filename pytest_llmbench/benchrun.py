@@ -132,7 +132,12 @@ class BenchRun:
         self.dispatcher.wait_for(item)
 
     def close(self) -> list[str]:
-        return self._dispatcher.close() if self._dispatcher is not None else []
+        notes = self._dispatcher.close() if self._dispatcher is not None else []
+        if self.server is not None:
+            # Here, not in the dispatcher: an xdist controller starts the server for its workers
+            # without ever dispatching (a worker's handle on it does not stop it).
+            self.server.stop()
+        return notes
 
     # -- hooks of the run (registered as a plugin by plugin.py) -----------------------------
     @pytest.hookimpl(tryfirst=True)

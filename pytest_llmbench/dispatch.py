@@ -177,7 +177,7 @@ class Dispatcher:
             self._engine.cancel_all()
 
     def close(self) -> list[str]:
-        """Stop the engine and the managed server; notes for the terminal summary."""
+        """Stop the engine; notes for the terminal summary."""
         notes: list[str] = []
         if self._engine is not None:
             self._engine.close()
@@ -186,8 +186,6 @@ class Dispatcher:
             if cache_note is not None:
                 notes.append(cache_note)
             self._engine = None
-        if self.server is not None:
-            self.server.stop()
         return notes
 
 

@@ -355,10 +355,11 @@ def test_usage_errors(bench: Bench) -> None:
     assert "--llm-serve-replicas needs --llm-serve or a local/ model" in alone.stderr
 
 
-@pytest.mark.slow
-def test_llamacpp_replicas_share_a_run_and_all_stop(tmp_path: Path) -> None:
-    """``replicas=2``: two servers started, each given calls one at a time, both stopped."""
-    bench = Bench(tmp_path)
+def run_llamacpp_replicas(
+    bench: Bench, *extra: str
+) -> tuple[subprocess.CompletedProcess[str], list[int], list[Path]]:
+    """Eight scenarios on a stand-in ``llama-server`` with ``replicas=2``: the run, the calls
+    each replica answered, and the replicas' logs."""
     server = bench.root / "bin" / "llama-server"
     server.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
     server.chmod(0o755)
@@ -377,6 +378,7 @@ def test_llamacpp_replicas_share_a_run_and_all_stop(tmp_path: Path) -> None:
             f"--llm-serve=llamacpp:{gguf},exe={server},replicas=2",
             f"--llm-cache-dir={bench.root / 'cache'}",
             "--llm-cache=off",
+            *extra,
         ],
         cwd=bench.root,
         env={**bench.env, "STANDIN_CALLS": str(calls), "STANDIN_LATENCY": "0.2"},
@@ -384,12 +386,18 @@ def test_llamacpp_replicas_share_a_run_and_all_stop(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
+    per_replica = sorted(len(f.read_text().splitlines()) for f in calls.glob("*.txt"))
+    return result, per_replica, list((bench.root / "cache" / "serve").glob("m-*.log"))
+
+
+@pytest.mark.slow
+def test_llamacpp_replicas_share_a_run_and_all_stop(bench: Bench) -> None:
+    """``replicas=2``: two servers started, each given calls one at a time, both stopped."""
+    result, per_replica, logs = run_llamacpp_replicas(bench)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 passed" in result.stdout
-    per_replica = sorted(len(f.read_text().splitlines()) for f in calls.glob("*.txt"))
     assert len(per_replica) == 2 and sum(per_replica) == 8, per_replica
     assert min(per_replica) >= 2, f"one replica was left idle: {per_replica}"
-    logs = list((bench.root / "cache" / "serve").glob("m-*.log"))
     assert len(logs) == 2 and all("standin: stopped" in log.read_text() for log in logs)
 
 

@@ -1,5 +1,6 @@
-"""``--llm-serve`` with ``-n 2``: the controller starts one server for all workers, hands them its
-address, and stops it at the end; the workers never start one of their own."""
+"""``--llm-serve`` with ``-n 2``: the controller starts one server (all its replicas) for all
+workers, hands them the addresses, and stops it at the end; the workers never start one of their
+own."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serve.test_managed_server import Bench, _wait_gone
+from tests.serve.test_managed_server import Bench, _wait_gone, run_llamacpp_replicas
 
 pytest.importorskip("xdist")
 
@@ -40,6 +41,16 @@ def test_workers_share_the_controllers_server(bench: Bench) -> None:
     assert len(server_logs(bench)) == 1, "more than one server was started"
     assert _wait_gone(bench.server_pid(), 5), "the server outlived the run"
     assert server_logs(bench)[0].read_text().count("standin: ready") == 1
+
+
+@pytest.mark.slow
+def test_workers_share_the_controllers_replicas(tmp_path: Path) -> None:
+    result, per_replica, logs = run_llamacpp_replicas(Bench(tmp_path), *XDIST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 workers" in result.stdout and "8 passed" in result.stdout
+    assert len(logs) == 2, "the workers started servers of their own"
+    assert len(per_replica) == 2 and sum(per_replica) == 8, per_replica
+    assert all("standin: stopped" in log.read_text() for log in logs)
 
 
 @pytest.mark.slow
