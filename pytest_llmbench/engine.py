@@ -10,6 +10,7 @@ pytest's main thread stays the ordinary synchronous runner (and Ctrl-C lands the
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextvars
 import dataclasses
@@ -91,6 +92,10 @@ class Engine:
         self._futures: set[concurrent.futures.Future[Any]] = set()
         self._tasks: dict[concurrent.futures.Future[Any], asyncio.Task[Any]] = {}
         self._lock = threading.Lock()
+        # Jobs handed to the loop but not started yet, and whether a wake-up of the loop to
+        # start them is already on its way (see _hand_over).
+        self._to_start: collections.deque[Callable[[], None]] = collections.deque()
+        self._wake_pending = False
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="llmbench-engine", daemon=True)
         self._thread.start()
@@ -147,8 +152,27 @@ class Engine:
             self._futures.add(future)
             self.submitted += 1
         future.add_done_callback(self._done)
-        self.loop.call_soon_threadsafe(start)
+        self._hand_over(start)
         return future
+
+    def _hand_over(self, start: Callable[[], None]) -> None:
+        """Queue ``start`` for the loop, waking the loop only if no wake-up is pending: a run
+        submits thousands of scenarios in a row, and one self-pipe write and thread switch
+        each (``call_soon_threadsafe``) cost more than the submission itself."""
+        with self._lock:
+            self._to_start.append(start)
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        self.loop.call_soon_threadsafe(self._start_queued)
+
+    def _start_queued(self) -> None:
+        with self._lock:
+            batch = list(self._to_start)
+            self._to_start.clear()
+            self._wake_pending = False
+        for start in batch:  # in submission order
+            start()
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
         with self._lock:

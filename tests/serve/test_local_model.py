@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pytest_llmbench.benchrun import RUN_KEY
 from pytest_llmbench.serve import spec as serve
 from pytest_llmbench.serve.process import ManagedServer
 from pytest_llmbench.serve.spec import build_command, local_serve_spec
@@ -46,6 +47,29 @@ def test_local_model_finds_the_packaged_gguf(
     assert spec.model_name == "hosted_vllm/tiny"
     assert build_command(spec, 9000)[:3] == [sys.executable, "-m", serve.FRESH_PROMPT_SERVER]
     assert ("n_ctx", "8192") in spec.args
+
+
+@pytest.mark.parametrize(("cores", "replicas"), [(1, 1), (2, 2), (3, 3), (16, 4)])
+def test_a_local_model_runs_one_server_per_core_up_to_four(
+    monkeypatch: pytest.MonkeyPatch, cores: int, replicas: int
+) -> None:
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert serve.default_replicas() == replicas
+
+
+def test_the_replicas_option_overrides_a_local_models_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester
+) -> None:
+    package = tmp_path / "fake_gguf_pkg"
+    package.mkdir()
+    (package / "Tiny.gguf").write_bytes(b"GGUF")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(serve.LOCAL_MODELS, "tiny", ("fake_gguf_pkg", "fake-gguf-pkg"))
+    monkeypatch.setattr(serve, "default_replicas", lambda: 3)
+    for extra, replicas in (((), 3), (("--llm-serve-replicas=1",), 1)):
+        config = pytester.parseconfigure("--llm-model=local/tiny", *extra)
+        served = config.stash[RUN_KEY].settings.serve
+        assert served is not None and served.replicas == replicas
 
 
 def test_unknown_or_missing_local_model(monkeypatch: pytest.MonkeyPatch) -> None:
