@@ -29,6 +29,7 @@ from pytest_llmbench.scoring.api import ToolCall
 from pytest_llmbench.textsafe import encodable, has_surrogates
 
 T = TypeVar("T")
+_START_SLICE = 64  # jobs started per turn of the loop (Engine._start_queued)
 
 
 @dataclasses.dataclass
@@ -167,12 +168,20 @@ class Engine:
         self.loop.call_soon_threadsafe(self._start_queued)
 
     def _start_queued(self) -> None:
+        """Start the queued jobs in submission order, a slice per turn of the loop: the first
+        jobs' connections and requests then go out between slices, instead of after every
+        job of a 2,000-scenario run has taken its first step (0.2 s before the first
+        request, measured by benchmarks/throughput.py)."""
         with self._lock:
-            batch = list(self._to_start)
-            self._to_start.clear()
-            self._wake_pending = False
-        for start in batch:  # in submission order
+            count = min(len(self._to_start), _START_SLICE)
+            batch = [self._to_start.popleft() for _ in range(count)]
+            more = bool(self._to_start)
+            if not more:
+                self._wake_pending = False
+        for start in batch:
             start()
+        if more:  # still counted as the pending wake-up: no submitter schedules another
+            self.loop.call_soon(self._start_queued)
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
         with self._lock:
