@@ -8,8 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from pytest_llmbench.client.base import ChatRequest, ChatResponse, ModelClient
+from pytest_llmbench.errors import ServeError
 from pytest_llmbench.serve.group import ServerGroup
 from pytest_llmbench.serve.spec import LOCAL_PROVIDER
+
+_NONE_LEFT = -1  # in the queue of free slots: every replica has died
 
 
 class ServedClient:
@@ -32,6 +35,9 @@ class ServedClient:
             for _ in range(n):
                 for index in range(len(server.members)):
                     self.free.put_nowait(index)
+        # Replicas that died during the run: their slots leave the queue, so later calls go
+        # to the live ones; once none is left, every waiting call gets the last death's error.
+        self.dead: dict[int, ServeError] = {}
 
     async def ready(self, request: ChatRequest) -> None:
         # The managed server was healthy before dispatch; only built-ins go elsewhere.
@@ -63,10 +69,14 @@ class ServedClient:
         if self.free is None:
             return await self._send(request, 0, timeout)
         index = await self.free.get()
+        if index == _NONE_LEFT:
+            self.free.put_nowait(index)  # for the next waiting call too
+            raise next(reversed(self.dead.values()))
         try:
             return await self._send(request, index, timeout)
         finally:
-            self.free.put_nowait(index)
+            if index not in self.dead:
+                self.free.put_nowait(index)
 
     async def _send(self, request: ChatRequest, index: int, timeout: float) -> ChatResponse:
         base = self.server.members[index].api_base
@@ -78,8 +88,16 @@ class ServedClient:
             # scenarios' calls are not held up by one failure.
             died = await asyncio.to_thread(self.server.died, index)
             if died is not None:  # no retries against a dead server: say why it died
+                self._retire(index, died)
                 raise died from None
             raise
+
+    def _retire(self, index: int, died: ServeError) -> None:
+        if index in self.dead:
+            return
+        self.dead[index] = died
+        if self.free is not None and len(self.dead) == len(self.server.members):
+            self.free.put_nowait(_NONE_LEFT)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -118,27 +118,58 @@ def test_llamacpp_replicas_share_the_calls_one_at_a_time_each(tmp_path: Path) ->
     assert sorted({r.model.api_base for r in recorder.requests}) == bases
 
 
-class Failing(Recorder):
+class FailingOn(Recorder):
+    """Refuses the calls sent to the given addresses; answers the others."""
+
+    def __init__(self, *bases: str) -> None:
+        super().__init__()
+        self.bases = bases
+
     async def complete(self, request: ChatRequest, timeout: float) -> ChatResponse:
-        await super().complete(request, timeout)
-        raise ConnectionError("refused")
+        response = await super().complete(request, timeout)
+        if request.model.api_base in self.bases:
+            raise ConnectionError("refused")
+        return response
 
 
-def test_a_dead_replica_is_named_and_the_live_one_keeps_answering(tmp_path: Path) -> None:
+def test_a_dead_replica_gets_no_more_calls_and_the_live_one_answers_them(
+    tmp_path: Path,
+) -> None:
     spec = ServeSpec("llamacpp", "/m.gguf", (), "m", replicas=2)
     servers = group(spec, tmp_path)
     dead = ServeError("replica 1 exited with code 139")
-    servers.members[1].died = lambda: dead  # type: ignore[method-assign]
     servers.members[0].died = lambda: None  # type: ignore[method-assign]
-    client = ServedClient(Failing(), servers)
+    servers.members[1].died = lambda: dead  # type: ignore[method-assign]
+    inner = FailingOn(servers.members[1].api_base)
+    client = ServedClient(inner, servers)
 
-    async def both() -> list[BaseException | ChatResponse]:
-        calls = [client.complete(request(spec, "local/m"), timeout=5) for _ in range(2)]
+    async def run() -> list[BaseException | ChatResponse]:
+        calls = [client.complete(request(spec, "local/m"), timeout=5) for _ in range(6)]
         return await asyncio.gather(*calls, return_exceptions=True)
 
-    errors = asyncio.run(both())  # two at once: one on each replica
-    assert dead in errors  # the dead one's error says why it died (no retries) ...
-    assert any(isinstance(e, ConnectionError) for e in errors)  # ... a live one's is retried
+    outcomes = asyncio.run(run())
+    # The one call that met the dead replica says why it died (no retries); every other call
+    # went to the live replica and was answered.
+    assert outcomes.count(dead) == 1
+    assert sum(isinstance(o, ChatResponse) for o in outcomes) == 5
+    assert [r.model.api_base for r in inner.requests].count(servers.members[1].api_base) == 1
+
+
+def test_when_every_replica_has_died_each_call_says_so_and_none_hangs(tmp_path: Path) -> None:
+    spec = ServeSpec("llamacpp", "/m.gguf", (), "m", replicas=2)
+    servers = group(spec, tmp_path)
+    deaths = [ServeError(f"replica {i} exited with code 139") for i in range(2)]
+    for member, death in zip(servers.members, deaths, strict=True):
+        member.died = lambda death=death: death  # type: ignore[method-assign, misc]
+    client = ServedClient(FailingOn(*servers.api_bases), servers)
+
+    async def run() -> list[BaseException | ChatResponse]:
+        calls = [client.complete(request(spec, "local/m"), timeout=5) for _ in range(5)]
+        return await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 5)
+
+    outcomes = asyncio.run(run())
+    assert all(o in deaths for o in outcomes), outcomes
+    assert set(outcomes) == set(deaths)  # each replica's own death, then the last one's
 
 
 def test_replicas_start_together_and_one_failing_stops_the_rest(tmp_path: Path) -> None:
