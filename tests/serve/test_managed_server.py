@@ -328,31 +328,27 @@ def test_killed_run_leaves_no_server_behind(bench: Bench) -> None:
 
 
 @pytest.mark.slow
-def test_usage_errors(bench: Bench) -> None:
-    result = bench.run("--llm-api-base=http://127.0.0.1:1/v1")
-    assert result.returncode == 4
-    assert "--llm-serve and --llm-api-base exclude each other" in result.stderr
-    bad = subprocess.run(
-        [*PYTEST_SUBPROCESS, "--llm-serve=llamacpp:/nope"],
-        cwd=bench.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
+@pytest.mark.parametrize(
+    ("served", "args", "message"),
+    [
+        (True, ["--llm-api-base=http://127.0.0.1:1/v1"], "--llm-serve and --llm-api-base exclude"),
+        (False, ["--llm-serve=llamacpp:/nope"], "no such GGUF file"),
+        (True, ["--llm-serve-replicas=2"], "--llm-serve-replicas is for llama.cpp servers"),
+        (
+            False,
+            ["--llm-model=llmbench/echo", "--llm-serve-replicas=2"],
+            "--llm-serve-replicas needs --llm-serve or a local/ model",
+        ),
+    ],
+)
+def test_usage_errors(bench: Bench, served: bool, args: list[str], message: str) -> None:
+    """``served``: on top of the bench's own ``--llm-serve=vllm:...``."""
+    command = bench.command(*args) if served else [*PYTEST_SUBPROCESS, *args]
+    result = subprocess.run(
+        command, cwd=bench.root, env=bench.env, capture_output=True, text=True, timeout=60
     )
-    assert bad.returncode == 4
-    assert "no such GGUF file" in bad.stderr
-    vllm = bench.run("--llm-serve-replicas=2")
-    assert vllm.returncode == 4
-    assert "--llm-serve-replicas is for llama.cpp servers" in vllm.stderr
-    alone = subprocess.run(
-        [*PYTEST_SUBPROCESS, "--llm-model=llmbench/echo", "--llm-serve-replicas=2"],
-        cwd=bench.root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert alone.returncode == 4
-    assert "--llm-serve-replicas needs --llm-serve or a local/ model" in alone.stderr
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert message in result.stderr
 
 
 def run_llamacpp_replicas(
