@@ -11,7 +11,7 @@ import argparse
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -589,11 +589,12 @@ def settings_from_config(config: pytest.Config) -> Settings:
     if replicas is not None:
         if serve is None:
             raise pytest.UsageError("--llm-serve-replicas needs --llm-serve or a local/ model")
-        if serve.backend != "llamacpp" and replicas > 1:
-            raise pytest.UsageError(
-                "--llm-serve-replicas is for llama.cpp servers; vLLM batches requests itself"
-            )
-        serve = replace(serve, replicas=replicas)
+        from pytest_llmbench.serve.spec import with_replicas
+
+        try:
+            serve = with_replicas(serve, replicas, "--llm-serve-replicas")
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(str(exc)) from None
     if opt.llm_no_judge and opt.llm_judge_model:
         raise pytest.UsageError("--llm-no-judge and --llm-judge-model exclude each other")
     shard = opt.llm_shard

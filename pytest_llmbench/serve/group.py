@@ -41,9 +41,6 @@ class ServerGroup:
     def ensure_started(self) -> None:
         """All replicas or none: they start side by side (a start is mostly waiting for the
         model to load), and one that cannot start stops the others, its error raised."""
-        if len(self.members) == 1:
-            self.members[0].ensure_started()
-            return
         with ThreadPoolExecutor(len(self.members), thread_name_prefix="llmbench-serve") as pool:
             errors = list(pool.map(_start, self.members))
         error = next((e for e in errors if e is not None), None)

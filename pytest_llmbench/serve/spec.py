@@ -20,7 +20,7 @@ import importlib.util
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pytest_llmbench.errors import ServeError
@@ -92,15 +92,23 @@ def parse_serve_spec(text: str) -> ServeSpec:
     else:
         default_alias = target.rstrip("/").rsplit("/", 1)[-1]
     alias = special.get("alias") or default_alias
-    replicas = parse_replicas(special["replicas"]) if "replicas" in special else 1
-    if replicas > 1 and backend != "llamacpp":
+    spec = ServeSpec(backend, target, tuple(args), alias, special.get("exe") or None)
+    if "replicas" not in special:
+        return spec
+    try:
+        return with_replicas(spec, parse_replicas(special["replicas"]), "replicas")
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"--llm-serve {text!r}: {exc}") from None
+
+
+def with_replicas(spec: ServeSpec, replicas: int, option: str) -> ServeSpec:
+    """``spec`` run as ``replicas`` copies; ``option`` names the setting in the error."""
+    if replicas > 1 and spec.backend != "llamacpp":
         raise argparse.ArgumentTypeError(
-            f"--llm-serve {text!r}: replicas is for llama.cpp, which decodes one request at a "
-            "time; vLLM batches them itself (several vLLM servers: --llm-router)"
+            f"{option} is for llama.cpp servers, which decode one request at a time; vLLM "
+            "batches them itself (several vLLM servers: --llm-router)"
         )
-    return ServeSpec(
-        backend, target, tuple(args), alias, special.get("exe") or None, replicas=replicas
-    )
+    return replace(spec, replicas=replicas)
 
 
 def parse_replicas(text: str) -> int:

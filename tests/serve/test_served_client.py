@@ -42,10 +42,10 @@ class Recorder:
 
 
 def group(spec: ServeSpec, tmp_path: Path) -> ServerGroup:
-    members = ServerGroup.of(spec, timeout=1, log_dir=tmp_path).members
-    for i, member in enumerate(members):
+    servers = ServerGroup.of(spec, timeout=1, log_dir=tmp_path)
+    for i, member in enumerate(servers.members):
         member.port = 8123 + i  # as if started
-    return ServerGroup(spec, members)
+    return servers
 
 
 def send(spec: ServeSpec, requests: list[ChatRequest], tmp_path: Path) -> Recorder:
